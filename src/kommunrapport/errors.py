@@ -1,0 +1,72 @@
+"""One exception family for the whole package.
+
+Every error an analyst can cause is a :class:`KommunrapportError` whose message is
+Swedish and names the file, row and column where it can. The CLI prints those
+messages and never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in the input: where it is and what is wrong (in Swedish).
+
+    ``row`` is the line number as a person sees it: in a table the header is row 1
+    and the first data row is row 2; in YAML it is the line in the file.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"rad {self.row}")
+        if self.column is not None:
+            parts.append(f"kolumn '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message}"
+
+
+class KommunrapportError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ProjectNotFoundError(KommunrapportError):
+    """No kommunrapport project at or above the given directory."""
+
+
+class DataValidationError(KommunrapportError):
+    """The shared data has one or more problems; all of them are collected."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=_sort_key))
+        count = len(self.problems)
+        head = f"{count} problem i indata" if count != 1 else "1 problem i indata"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class ParameterError(KommunrapportError):
+    """Report parameters do not match what the template notebook declares."""
+
+
+class BuildError(KommunrapportError):
+    """One or more build jobs failed."""
+
+
+def _sort_key(p: Problem) -> tuple[str, int, str, str]:
+    return (p.file, p.row if p.row is not None else 0, p.column or "", p.message)
+
+
+def raise_if_problems(problems: Iterable[Problem]) -> None:
+    found = list(problems)
+    if found:
+        raise DataValidationError(found)

@@ -1,0 +1,46 @@
+"""The labelled outputs of the template notebooks: the contract between the templates,
+the narrative scaffold (which embeds them) and ``check`` (which verifies them).
+
+Each label is a Quarto cell label (``#| label: …``) in the template named by the key.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+NAMND_TEMPLATE: Final = "namnd"
+KOMMUN_TEMPLATE: Final = "kommun"
+
+NAMND_LABELS: Final[dict[str, str]] = {
+    "tbl-maluppfyllelse": "Måluppfyllelse per nämndmål",
+    "tbl-indikatorer": "Indikatorer: utfall mot målvärde",
+    "fig-indikatorer": "Indikatorer över tid med målvärde och jämförelser",
+    "tbl-aktiviteter": "Aktiviteter per nämndmål",
+    "tbl-aktiviteter-status": "Aktiviteter per status",
+    "tbl-drift": "Driftredovisning per verksamhet",
+    "fig-drift": "Budget och prognos per verksamhet",
+    "tbl-investeringar": "Investeringar",
+    "tbl-personal": "Sjukfrånvaro och anställda",
+    "tbl-internkontroll": "Internkontroll",
+}
+
+KOMMUN_LABELS: Final[dict[str, str]] = {
+    "tbl-roda-traden": "Den röda tråden: inriktningsmål och nämndmål",
+    "tbl-inriktningsmal": "Bedömning per inriktningsmål",
+    "tbl-luckor": "Luckor i den röda tråden",
+    "tbl-drift-namnder": "Driftredovisning per nämnd",
+    "fig-drift-namnder": "Budgetavvikelse per nämnd",
+    "tbl-investeringar-kommun": "Investeringsredovisning",
+    "tbl-resultatrakning": "Resultaträkning",
+    "tbl-balansrakning": "Balansräkning",
+    "tbl-balanskrav": "Balanskravsresultat",
+    "tbl-finansiella-mal": "Finansiella mål för god ekonomisk hushållning",
+    "tbl-nyckeltal": "Finansiella nyckeltal",
+    "tbl-kassaflode": "Kassaflödesanalys",
+    "tbl-personal-kommun": "Personal i hela kommunen",
+}
+
+TEMPLATE_LABELS: Final[dict[str, dict[str, str]]] = {
+    NAMND_TEMPLATE: NAMND_LABELS,
+    KOMMUN_TEMPLATE: KOMMUN_LABELS,
+}

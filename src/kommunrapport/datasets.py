@@ -9,8 +9,7 @@ spec then checks allowed values and key uniqueness, all problems at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -54,7 +53,8 @@ class Dataset:
     optional: bool = False
     unit: str = ""
     namnd_column: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    kommun_only: bool = False
+    """Read only by the kommun-level report (a change does not rebuild nämnd reports)."""
 
     @property
     def stem(self) -> str:
@@ -72,6 +72,17 @@ INTERNKONTROLL_RESULTAT = (
     "ej genomförd",
 )
 KON = ("T", "K", "M")
+BEDOMNINGAR = ("uppfyllt", "delvis uppfyllt", "ej uppfyllt", "ej bedömbar")
+BALANSKRAV_POSTER = (
+    "realisationsvinster",
+    "realisationsvinster_undantag",
+    "realisationsforluster_undantag",
+    "orealiserade_forluster_vardepapper",
+    "aterforing_orealiserade_forluster",
+    "reservering_rur",
+    "anvandning_rur",
+)
+"""Balanskravsutredning (KL 11 kap., LKBR 4 kap. 3 a §): the sign follows from the post."""
 
 RESULTATRAKNING_POSTER = (
     "verksamhetens_intakter",
@@ -208,6 +219,7 @@ DATASETS: dict[str, Dataset] = {
             key=("period", "post"),
             description="Kommunens resultaträkning (mnkr)",
             unit="mnkr",
+            kommun_only=True,
         ),
         Dataset(
             "balansrakning",
@@ -219,6 +231,7 @@ DATASETS: dict[str, Dataset] = {
             key=("period", "post"),
             description="Kommunens balansräkning (mnkr)",
             unit="mnkr",
+            kommun_only=True,
         ),
         Dataset(
             "kassaflode",
@@ -231,6 +244,7 @@ DATASETS: dict[str, Dataset] = {
             description="Kassaflödesanalys (mnkr), frivillig",
             optional=True,
             unit="mnkr",
+            kommun_only=True,
         ),
         Dataset(
             "jamforelsegrupper",
@@ -242,6 +256,34 @@ DATASETS: dict[str, Dataset] = {
             ),
             key=("grupp", "kommun"),
             description="Koladas jämförelsegrupper (Liknande kommuner) och deras medlemmar",
+        ),
+        Dataset(
+            "bedomningar",
+            (
+                _NAMND,
+                _PERIOD,
+                Column("namndmal", required=False, description="nämndmålets id (eller tomt)"),
+                Column("indikator", required=False, description="indikatorns id (eller tomt)"),
+                Column("bedomning", allowed=BEDOMNINGAR, description="den bedömning som gäller"),
+                Column("motivering", description="varför regelns bedömning ändras (visas)"),
+            ),
+            key=("period", "namndmal", "indikator"),
+            description="Analytikerns ändrade bedömningar av nämndmål och indikatorer, med motivering",
+            optional=True,
+            namnd_column="namnd",
+        ),
+        Dataset(
+            "balanskravsjusteringar",
+            (
+                _PERIOD,
+                Column("post", allowed=BALANSKRAV_POSTER),
+                Column("belopp", Kind.NUMBER, minimum=0, description="mnkr, positivt belopp"),
+            ),
+            key=("period", "post"),
+            description="Justeringar från årets resultat till balanskravsresultatet (mnkr)",
+            optional=True,
+            unit="mnkr",
+            kommun_only=True,
         ),
     )
 }

@@ -6,7 +6,11 @@ Every problem is collected (not only the first) and raised together as a
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
@@ -14,15 +18,17 @@ from typing import TypeVar
 import pandas as pd
 from pydantic import BaseModel
 
+from kommunrapport import __version__
 from kommunrapport.datasets import DATASETS, Dataset, type_table
 from kommunrapport.errors import DataValidationError, Problem
-from kommunrapport.model import Kommunmodell, Malkedja, Organisation, Perioder
+from kommunrapport.model import FinansiellaMal, Kommunmodell, Malkedja, Organisation, Perioder
 from kommunrapport.paths import ProjectPaths, project_paths
 from kommunrapport.tableio import TableReadError, read_table_text
 from kommunrapport.yamlio import YamlDocument, parse_model, read_yaml
 
 ORGANISATION = "kommun"
 MALKEDJA = "malkedja"
+FINANSIELLA_MAL = "finansiella_mal"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -267,6 +273,38 @@ def _cross_check(
                             f"'{goals[goal]}', inte '{rec['namnd']}'.",
                         )
                     )
+        if name == "bedomningar" and chain is not None:
+            c.problems.extend(_override_problems(frame, shown, goals, indicators))
+
+
+def _override_problems(
+    frame: pd.DataFrame, shown: str, goals: dict[str, str], indicators: dict[str, str]
+) -> list[Problem]:
+    """An override names exactly one nämndmål or one indikator of its own nämnd."""
+    problems: list[Problem] = []
+    for row, rec in frame.iterrows():
+        line = int(str(row))
+        goal, ind, namnd = rec["namndmal"], rec["indikator"], rec["namnd"]
+        if (goal is None) == (ind is None):
+            problems.append(
+                Problem(shown, line, "namndmal", "ange antingen namndmal eller indikator (en av dem).")
+            )
+            continue
+        column, target = ("namndmal", goal) if goal is not None else ("indikator", ind)
+        owner_goal = goal if goal is not None else indicators.get(str(ind))
+        if owner_goal is None or owner_goal not in goals:
+            what = "nämndmål" if column == "namndmal" else "indikator"
+            problems.append(Problem(shown, line, column, f"okänt {what} '{target}'."))
+        elif namnd is not None and goals[owner_goal] != namnd:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    f"'{target}' hör till nämnden '{goals[owner_goal]}', inte '{namnd}'.",
+                )
+            )
+    return problems
 
 
 def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
@@ -275,6 +313,8 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
     org = c.yaml_model(paths.yaml_file(ORGANISATION), Organisation)
     chain = c.yaml_model(paths.yaml_file(MALKEDJA), Malkedja)
     params = c.yaml_model(paths.params_file, Perioder)
+    fin_file = paths.yaml_file(FINANSIELLA_MAL)
+    fin = c.yaml_model(fin_file, FinansiellaMal) if fin_file.exists() else None
     tables: dict[str, tuple[pd.DataFrame, str]] = {}
     for ds in DATASETS.values():
         frame, shown = c.table(ds)
@@ -284,16 +324,63 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
     if c.problems or org is None or chain is None or params is None:
         return None, sorted(set(c.problems), key=lambda p: (p.file, p.row or 0, p.column or ""))
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
-    model = Kommunmodell(paths, org, chain, params, MappingProxyType(frozen))
+    model = Kommunmodell(paths, org, chain, params, MappingProxyType(frozen), fin)
     return model, []
+
+
+_preloaded: Kommunmodell | None = None
+
+
+def preload(model: Kommunmodell | None) -> None:
+    """Hand this process an already validated model (the batch runner does this in each
+    job's own, fresh process, so that a notebook does not read and validate again)."""
+    global _preloaded
+    _preloaded = model
 
 
 def load_model(paths: ProjectPaths | None = None) -> Kommunmodell:
     """The validated model of the project at ``paths`` (default: found from here)."""
+    if _preloaded is not None and (
+        paths is None or paths.root.resolve() == _preloaded.paths.root.resolve()
+    ):
+        return _preloaded
     paths = paths or project_paths()
     model, problems = collect(paths)
     if problems or model is None:
         raise DataValidationError(problems)
+    return model
+
+
+def input_digest(paths: ProjectPaths) -> str:
+    """A hash of every input file (data/ and params/) and the package version."""
+    h = hashlib.sha256(__version__.encode())
+    for folder in (paths.data_dir, paths.params_dir):
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(paths.relative(path).encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def load_model_cached(paths: ProjectPaths) -> Kommunmodell:
+    """Like :func:`load_model`, but skip validation when no input file changed since the
+    last successful load (the validated model is kept in the project's state folder)."""
+    digest = input_digest(paths)
+    cache = paths.model_cache_file
+    try:
+        with cache.open("rb") as handle:
+            stored_digest, model = pickle.load(handle)
+        if stored_digest == digest and isinstance(model, Kommunmodell):
+            return replace(model, paths=paths)
+    except (FileNotFoundError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        pass
+    model = load_model(paths)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump((digest, model), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, cache)
     return model
 
 

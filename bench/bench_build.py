@@ -1,0 +1,181 @@
+"""Benchmark of `kommunrapport build` on the bundled example kommun.
+
+Builds a temporary copy of the example and prints, from one run on this machine:
+
+1. the cold full build (all periods and nämnder; check + execution, render excluded),
+2. the floor: one plain Python process running the same library calls as the
+   templates' cells (and rendering every displayed result the way Jupyter would),
+   for every job, without notebooks or papermill,
+3. the no-op rebuild (nothing changed),
+4. the rebuild after changing one nämnd's data, and how many jobs re-ran,
+5. the peak memory (RSS) of a worker process,
+
+and the ratio cold/floor. Build times are wall-clock times of the real command
+(`kommunrapport build --no-render`) in a fresh process, as a user would run it.
+
+Usage: python bench/bench_build.py [--jobs N] [--kernel]
+  --kernel  also time a cold build with one Jupyter kernel per notebook (--motor kernel)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+COPY = ("data", "params", "notebooks", "reports")
+
+
+def make_copy(target: Path) -> Path:
+    root = target / "projekt"
+    root.mkdir()
+    for name in COPY:
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("_executed"))
+    return root
+
+
+def timed_build(root: Path, *extra: str) -> tuple[float, str]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "kommunrapport",
+        "build",
+        "--no-render",
+        "--rot",
+        str(root),
+        *extra,
+    ]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"bygget misslyckades ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return seconds, done.stdout
+
+
+def floor(root: Path) -> float:
+    """Run every job's cells as plain Python in one process; return the seconds."""
+    code = f"""
+import ast, json, time, sys
+start = time.perf_counter()
+import IPython.display
+from IPython.core.formatters import DisplayFormatter
+from kommunrapport.loader import load_model
+from kommunrapport.paths import ProjectPaths
+from kommunrapport.jobs import plan
+from pathlib import Path
+import matplotlib
+matplotlib.use("agg")
+formatter = DisplayFormatter()
+import matplotlib.figure
+from IPython.core.pylabtools import print_figure
+png = formatter.formatters["image/png"]
+png.for_type(matplotlib.figure.Figure, lambda f: print_figure(f, "png"))
+rendered = []
+def show(*objs, **kw):
+    for o in objs:
+        rendered.append(formatter.format(o))
+IPython.display.display = show
+paths = ProjectPaths(Path({str(root)!r}))
+model = load_model(paths)
+def cells(template):
+    nb = json.loads(paths.template(template).read_text("utf-8"))
+    return [("".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+            for c in nb["cells"]
+            if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])]
+sources = {{t: cells(t) for t in ("namnd", "kommun")}}
+for job in plan(model):
+    ns = dict(job.parameters)
+    ns["display"] = show
+    for src in sources[job.template]:
+        tree = ast.parse(src)
+        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        body = tree.body[:-1] if last is not None else tree.body
+        exec(compile(ast.Module(body=body, type_ignores=[]), "<cell>", "exec"), ns)
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)
+            if value is not None:
+                show(value)
+    from kommunrapport import keyfigures
+    keyfigures.compute(model, job.period, job.namnd)
+print(json.dumps({{"seconds": time.perf_counter() - start, "outputs": len(rendered)}}))
+"""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"golvmätningen misslyckades:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"   (golvet renderade {result['outputs']} utdata)")
+    return wall
+
+
+def change_one_namnd(root: Path, namnd: str) -> None:
+    path = root / "data" / "driftredovisning.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(f"{namnd},"):
+            fields = line.split(",")
+            fields[-1] = str(float(fields[-1].replace(" ", "").replace(",", ".")) + 1)
+            lines[i] = ",".join(fields)
+            break
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def count_ran(stdout: str) -> int:
+    return sum(1 for line in stdout.splitlines() if line.startswith("klar "))
+
+
+def worker_peak_mb(root: Path) -> float:
+    entries = json.loads((root / ".kommunrapport" / "build-cache.json").read_text("utf-8"))
+    return max(float(e.get("topp_minne_mb", 0)) for e in entries.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--kernel", action="store_true")
+    parser.add_argument("--namnd", default="kfn", help="nämnden vars data ändras i steg 4")
+    args = parser.parse_args()
+    jobs = ("--jobs", str(args.jobs)) if args.jobs else ()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_copy(Path(tmp))
+        cold, out = timed_build(root, *jobs)
+        total = count_ran(out)
+        low = floor(root)
+        noop, out_noop = timed_build(root, *jobs)
+        change_one_namnd(root, args.namnd)
+        one, out_one = timed_build(root, *jobs)
+        peak = worker_peak_mb(root)
+        kernel = None
+        if args.kernel:
+            (Path(tmp) / "k").mkdir()
+            kroot = make_copy(Path(tmp) / "k")
+            kernel, _ = timed_build(kroot, "--motor", "kernel", *jobs)
+    print()
+    print(f"Byggtider för exempelkommunen ({total} jobb)")
+    print(f"1. kallt helt bygge (utan rendering): {cold:6.2f} s")
+    print(f"2. golv (samma biblioteksanrop, en process): {low:6.2f} s")
+    print(f"3. bygge utan ändringar: {noop:6.2f} s ({count_ran(out_noop)} jobb kördes)")
+    print(
+        f"4. bygge efter ändring i nämnden {args.namnd}: {one:6.2f} s "
+        f"({count_ran(out_one)} jobb kördes)"
+    )
+    print(f"5. toppminne för en arbetsprocess: {peak:6.1f} MB")
+    print(f"kvot kallt/golv: {cold / low:.2f}")
+    if kernel is not None:
+        print(
+            f"(jämförelse: kallt bygge med en Jupyter-kärna per anteckningsbok: {kernel:6.2f} s, "
+            f"kvot {kernel / low:.2f})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m kommunrapport`` runs the command line."""
+
+from kommunrapport.cli import main
+
+main()

@@ -1,0 +1,178 @@
+"""The batch runner on the small sample project: parallel, isolated, incremental."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kommunrapport.batch import BuildReport, build
+from kommunrapport.cli import ExitCode, app
+from kommunrapport.loader import load_model
+from kommunrapport.paths import ProjectPaths
+
+
+def run(paths: ProjectPaths, **kwargs: Any) -> BuildReport:
+    return build(load_model(paths), **kwargs)
+
+
+def statuses(report: BuildReport) -> dict[str, str]:
+    return {r.job.key: r.status for r in report.results}
+
+
+def outputs(path: Path) -> list[dict[str, Any]]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [o for c in nb["cells"] for o in c.get("outputs", [])]
+
+
+def text_of(path: Path) -> str:
+    parts = []
+    for o in outputs(path):
+        parts.append(o.get("text", ""))
+        parts.append(o.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+def test_build_executes_every_job_then_caches_them(minimal_project: ProjectPaths) -> None:
+    first = run(minimal_project, jobs=2)
+    assert statuses(first) == {
+        "2022-08/bun": "klar",
+        "2022-08/sn": "klar",
+        "2022-08/kommun": "klar",
+    }
+    for job in ("bun", "sn", "kommun"):
+        nb_path = minimal_project.executed_notebook("2022-08", job)
+        assert not [o for o in outputs(nb_path) if o["output_type"] == "error"]
+        meta = json.loads(nb_path.read_text(encoding="utf-8"))["metadata"]["kommunrapport"]
+        assert meta["parametrar"]["period"] == "2022-08"
+        assert len(meta["fingeravtryck"]) == 64
+        assert meta["sekunder"] > 0
+        figures = minimal_project.key_figures_file("2022-08", job).read_text(encoding="utf-8")
+        assert figures.startswith("# Genererad av kommunrapport build")
+        assert "nyckeltal:" in figures
+    bun = minimal_project.executed_notebook("2022-08", "bun")
+    assert "Grundskola" in text_of(bun)
+    assert "injected-parameters" in bun.read_text(encoding="utf-8")
+    second = run(minimal_project, jobs=2)
+    assert set(statuses(second).values()) == {"cachad"}
+
+
+def test_no_state_leaks_between_jobs(minimal_project: ProjectPaths) -> None:
+    # One worker: every job runs after another in the same pool.
+    report = run(minimal_project, jobs=1)
+    assert report.ok
+    for job in ("bun", "sn", "kommun"):
+        text = text_of(minimal_project.executed_notebook("2022-08", job))
+        assert "läckage: (None, None)" in text, text
+    kommun = text_of(minimal_project.executed_notebook("2022-08", "kommun"))
+    assert "namnd finns: False" in kommun
+
+
+def _set_budget(paths: ProjectPaths, namnd: str, value: str) -> None:
+    path = paths.data_dir / "driftredovisning.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(f"{namnd},"):
+            fields = line.split(",")
+            fields[3] = value
+            lines[i] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_one_failing_namnd_does_not_stop_the_others(minimal_project: ProjectPaths) -> None:
+    assert run(minimal_project).ok
+    sn_path = minimal_project.executed_notebook("2022-08", "sn")
+    good_sn = sn_path.read_bytes()
+    _set_budget(minimal_project, "sn", "-1")
+    result = CliRunner().invoke(
+        app, ["build", "--rot", str(minimal_project.root), "--no-render", "--jobs", "2"]
+    )
+    assert result.exit_code == ExitCode.BUILD_FAILED, result.output
+    assert "misslyckad" in result.output
+    assert "AssertionError: negativ budget" in result.output
+    assert "sn.failed.ipynb" in result.output.replace("\n", "")
+    assert sn_path.read_bytes() == good_sn  # the previous good output stays
+    failed = minimal_project.failed_notebook("2022-08", "sn")
+    assert any(o["output_type"] == "error" for o in outputs(failed))
+    report = run(minimal_project)
+    assert statuses(report) == {
+        "2022-08/bun": "cachad",
+        "2022-08/sn": "misslyckad",
+        "2022-08/kommun": "cachad",
+    }
+
+
+def test_fail_fast_stops_before_the_rest(minimal_project: ProjectPaths) -> None:
+    _set_budget(minimal_project, "bun", "-1")
+    report = run(minimal_project, jobs=1, fail_fast=True)
+    got = statuses(report)
+    assert got["2022-08/bun"] == "misslyckad"
+    assert "ej körd" in got.values()
+    assert not report.ok
+
+
+def test_what_invalidates_a_job(minimal_project: ProjectPaths) -> None:
+    assert run(minimal_project).ok
+
+    # Another nämnd's data: only that nämnd and the kommun re-run.
+    _set_budget(minimal_project, "sn", "410000")
+    assert statuses(run(minimal_project)) == {
+        "2022-08/bun": "cachad",
+        "2022-08/sn": "klar",
+        "2022-08/kommun": "klar",
+    }
+
+    # Documentation in data/ is read by no notebook: nothing re-runs.
+    (minimal_project.data_dir / "README.md").write_text("# Data\n", encoding="utf-8")
+    assert set(statuses(run(minimal_project)).values()) == {"cachad"}
+
+    # A nämnd's parameters: only that nämnd.
+    params = minimal_project.params_file
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("markera: [N15419]", "markera: []"),
+        encoding="utf-8",
+    )
+    assert statuses(run(minimal_project)) == {
+        "2022-08/bun": "klar",
+        "2022-08/sn": "cachad",
+        "2022-08/kommun": "klar",
+    }
+
+    # The kommun's resultaträkning is read by the kommun report only.
+    rr = minimal_project.data_dir / "resultatrakning.csv"
+    rr.write_text(rr.read_text(encoding="utf-8").replace("300,450,455", "301,450,455"), "utf-8")
+    assert statuses(run(minimal_project)) == {
+        "2022-08/bun": "cachad",
+        "2022-08/sn": "cachad",
+        "2022-08/kommun": "klar",
+    }
+
+    # A data file the registry does not know: everything re-runs.
+    (minimal_project.data_dir / "extra.yml").write_text("x: 1\n", encoding="utf-8")
+    assert set(statuses(run(minimal_project)).values()) == {"klar"}
+
+    # The template: every job of that template.
+    template = minimal_project.template("namnd")
+    template.write_text(template.read_text(encoding="utf-8").replace("Testmall", "Mall"), "utf-8")
+    assert statuses(run(minimal_project)) == {
+        "2022-08/bun": "klar",
+        "2022-08/sn": "klar",
+        "2022-08/kommun": "cachad",
+    }
+
+    # --force rebuilds all; a deleted output is rebuilt.
+    assert set(statuses(run(minimal_project, force=True)).values()) == {"klar"}
+    minimal_project.executed_notebook("2022-08", "sn").unlink()
+    assert statuses(run(minimal_project))["2022-08/sn"] == "klar"
+
+
+@pytest.mark.slow
+def test_standard_kernel_engine_gives_the_same_report(minimal_project: ProjectPaths) -> None:
+    report = run(minimal_project, namnder=["bun"], engine="kernel")
+    assert statuses(report) == {"2022-08/bun": "klar"}
+    text = text_of(minimal_project.executed_notebook("2022-08", "bun"))
+    assert "Grundskola" in text
+    assert "läckage: (None, None)" in text

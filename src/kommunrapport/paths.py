@@ -33,6 +33,19 @@ class ProjectPaths:
         """Existing files for a table dataset: ``<stem>.csv`` and/or ``<stem>.xlsx``."""
         return [p for s in TABLE_SUFFIXES if (p := self.data_dir / f"{stem}{s}").exists()]
 
+    def table_csv(self, stem: str) -> Path:
+        """Where a tool writes the table dataset ``stem`` (always CSV)."""
+        return self.data_dir / f"{stem}.csv"
+
+    # --- Kolada (written by `kommunrapport kolada`, not datasets of the registry) -------
+    @property
+    def kolada_provenance_file(self) -> Path:
+        return self.data_dir / "kolada_kalla.yml"
+
+    @property
+    def kolada_kpi_file(self) -> Path:
+        return self.data_dir / "kolada_kpi.yml"
+
     # --- which reports exist ---------------------------------------------------------
     @property
     def params_dir(self) -> Path:
@@ -78,6 +91,50 @@ class ProjectPaths:
     def quarto_config(self) -> Path:
         return self.root / "_quarto.yml"
 
+    # --- the Quarto project (see kommunrapport.site and kommunrapport.narrative) -----
+    def narrative_file(self, period: str, job: str) -> Path:
+        """The analysts' text for a nämnd (or ``kommun``) and period; never written by a build."""
+        return self.period_dir(period) / f"{job}.qmd"
+
+    def period_report(self, period: str) -> Path:
+        """The whole report of a period (generated: kommun chapters, then each nämnd)."""
+        return self.period_dir(period) / "index.qmd"
+
+    def report_notebook(self, period: str, job: str) -> Path:
+        """A copy of the executed notebook with labels unique within the period report."""
+        return self.executed_dir(period) / "_rapport" / f"{job}.ipynb"
+
+    def report_metadata_file(self, period: str) -> Path:
+        """Every job's key figures of a period, for the period report (generated)."""
+        return self.executed_dir(period) / "_rapport.yml"
+
+    def published_open_data_dir(self, period: str, job: str) -> Path:
+        """Where the open-data files are copied so that the site publishes them."""
+        return self.period_dir(period) / "oppna-data" / job
+
+    def preview_file(self, period: str, job: str) -> Path:
+        """`kommunrapport preview`: a quick HTML of one executed notebook."""
+        return self.executed_dir(period) / f"{job}.html"
+
+    @property
+    def site_index(self) -> Path:
+        return self.root / "index.qmd"
+
+    @property
+    def site_config_file(self) -> Path:
+        """Generated website navigation, merged into _quarto.yml via ``metadata-files``."""
+        return self.root / "_webbplats.yml"
+
+    @property
+    def periods_include_file(self) -> Path:
+        """Generated list of the periods, included by the start page."""
+        return self.root / "_perioder.md"
+
+    @property
+    def assets_dir(self) -> Path:
+        """Reference docx, Lua filter and styles the Quarto project uses."""
+        return self.root / "assets"
+
     # --- tool state (git-ignored) --------------------------------------------------------
     @property
     def state_dir(self) -> Path:
@@ -86,6 +143,34 @@ class ProjectPaths:
     @property
     def build_cache_file(self) -> Path:
         return self.state_dir / "build-cache.json"
+
+    @property
+    def model_cache_file(self) -> Path:
+        return self.state_dir / "model.pickle"
+
+    def failed_notebook(self, period: str, job: str) -> Path:
+        return self.executed_dir(period) / f"{job}.failed.ipynb"
+
+    @property
+    def lab_state_dir(self) -> Path:
+        """JupyterLab's real-time collaboration state (document history, file ids, sessions)."""
+        return self.state_dir / "lab"
+
+    @property
+    def lab_ystore_file(self) -> Path:
+        return self.lab_state_dir / "jupyter_ystore.db"
+
+    @property
+    def lab_file_ids_file(self) -> Path:
+        return self.lab_state_dir / "file_id_manager.db"
+
+    @property
+    def lab_sessions_file(self) -> Path:
+        return self.lab_state_dir / "collaboration_sessions.json"
+
+    @property
+    def kolada_cache_dir(self) -> Path:
+        return self.state_dir / "kolada-cache"
 
     def relative(self, path: Path) -> str:
         """A path as shown to a person: relative to the project root, with slashes."""

@@ -277,10 +277,12 @@ def build(
     started = time.perf_counter()
     paths = model.paths
     planned = plan(model, periods, namnder)
-    validate_jobs(model, planned)
     cache = BuildCache(paths)
     fingerprints = {job.key: job_fingerprint(model, job, engine) for job in planned}
     todo = [j for j in planned if force or not cache.is_current(j, fingerprints[j.key])]
+    # A cached job was validated when it ran, and its fingerprint covers the template
+    # and the parameters: only the jobs about to run need validating (and papermill).
+    validate_jobs(model, todo)
     cached = [j for j in planned if j not in todo]
     reporter.planned(planned, cached)
     report = BuildReport()

@@ -15,7 +15,6 @@ from rich.console import Console
 
 from kommunrapport import __version__
 from kommunrapport.errors import DataValidationError, KommunrapportError
-from kommunrapport.loader import check as check_project
 from kommunrapport.paths import ProjectPaths, find_root
 
 
@@ -71,15 +70,320 @@ def _main(
 
 @app.command()
 def check(root: RootOption = None) -> None:
-    """Kontrollera all data och alla parametrar. Ändrar inga filer."""
+    """Kontrollera all data och alla parametrar, och analytikernas texter
+    (reports/<period>/*.qmd). Ändrar inga filer."""
+    from kommunrapport.loader import collect
+    from kommunrapport.narrative import narrative_problems
+
     try:
         paths = paths_for(root)
-        problems = check_project(paths)
+        model, problems = collect(paths)
+        if model is not None:
+            problems = [*problems, *narrative_problems(paths, model)]
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
     out.print("Kontrollen är klar: inga problem hittades.")
+
+
+@app.command()
+def build(
+    root: RootOption = None,
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", "-p", help="Bygg bara denna period (kan upprepas)."),
+    ] = None,
+    namnd: Annotated[
+        list[str] | None,
+        typer.Option("--namnd", "-n", help="Bygg bara denna nämnd (kan upprepas)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Antal parallella jobb (standard: antal kärnor)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Kör om alla jobb även om inget har ändrats.")
+    ] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Avbryt vid första misslyckade jobb.")
+    ] = False,
+    no_render: Annotated[
+        bool, typer.Option("--no-render", help="Kör anteckningsböckerna men inte Quarto.")
+    ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--motor",
+            help="snabb: körs i förladdade processer (standard); "
+            "kernel: en Jupyter-kärna per anteckningsbok.",
+        ),
+    ] = "snabb",
+) -> None:
+    """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
+    sätt ihop rapporterna med Quarto."""
+    from kommunrapport.batch import build as run_build
+    from kommunrapport.loader import load_model_cached
+    from kommunrapport.progress import ConsoleReporter, summary_table
+
+    if engine not in ("snabb", "kernel"):
+        raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    try:
+        paths = paths_for(root)
+        model = load_model_cached(paths)
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    reporter = ConsoleReporter(out)
+    try:
+        report = run_build(
+            model,
+            period or (),
+            namnd or (),
+            jobs=jobs,
+            force=force,
+            fail_fast=fail_fast,
+            engine="kernel" if engine == "kernel" else "snabb",
+            reporter=reporter,
+        )
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    finally:
+        reporter.close()
+    out.print(summary_table(report))
+    if not report.ok:
+        raise fail(
+            f"{len(report.failed)} jobb misslyckades; tidigare resultat för dem ligger kvar.",
+            ExitCode.BUILD_FAILED,
+        )
+    if no_render:
+        out.print("Quarto-steget hoppades över (--no-render).")
+
+
+@app.command()
+def lab(
+    root: RootOption = None,
+    ip: Annotated[
+        str,
+        typer.Option(
+            "--ip",
+            help="Adress att lyssna på. Standard 127.0.0.1: bara den här datorn. "
+            "0.0.0.0 delar labbet på kommunens nätverk: alla med länken kan köra kod.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port att lyssna på (0 = välj en ledig port).")
+    ] = 8888,
+    browser: Annotated[
+        bool,
+        typer.Option("--webblasare/--ingen-webblasare", help="Öppna labbet i webbläsaren."),
+    ] = True,
+) -> None:
+    """Starta JupyterLab med realtidssamarbete i projektets rotkatalog."""
+    from kommunrapport.lab import prepare_lab, run_lab, sharing_warning
+
+    try:
+        session = prepare_lab(paths_for(root), ip=ip, port=port, open_browser=browser)
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    warning = sharing_warning(session)
+    if warning:
+        err.print(f"[bold yellow]Varning:[/] {warning}", soft_wrap=True)
+    out.print(
+        f"JupyterLab med realtidssamarbete startar i {session.paths.root}",
+        markup=False,
+        soft_wrap=True,
+    )
+    out.print(f"Öppna: {session.url}", markup=False, soft_wrap=True)
+    out.print("Stoppa med Ctrl+C.")
+    out.file.flush()
+    run_lab(session)
+
+
+@app.command("check-notebooks")
+def check_notebooks(
+    targets: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Anteckningsböcker eller mappar (standard: projektets notebooks/).",
+            metavar="SÖKVÄG",
+            show_default=False,
+        ),
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Kontrollera att anteckningsböckerna saknar utdata och körnummer, som i git (körs i CI)."""
+    from kommunrapport.nbhygiene import DirtyNotebooksError, count_noun, require_clean_notebooks
+
+    try:
+        if targets:
+            count = require_clean_notebooks(targets, root=Path.cwd())
+        else:
+            paths = paths_for(root)
+            count = require_clean_notebooks([paths.notebooks_dir], root=paths.root)
+    except DirtyNotebooksError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(f"Kontrollerade {count_noun(count)}: inga utdata eller körnummer.")
+
+
+@app.command("setup-git")
+def setup_git(root: RootOption = None) -> None:
+    """Ställ in git-klonen så att anteckningsböcker rensas från utdata vid commit (en gång)."""
+    from kommunrapport.nbhygiene import install_git_filter
+
+    try:
+        settings = install_git_filter(paths_for(root).root)
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    for key, value in settings.items():
+        out.print(f"git config {key} {value}", markup=False, soft_wrap=True)
+    out.print("Klart: anteckningsböcker rensas nu från utdata och körnummer vid git add.")
+    out.print("Har du pre-commit? Kör också: pre-commit install", markup=False)
+
+
+@app.command("new-period")
+def new_period(
+    period: Annotated[str, typer.Argument(help="Perioden, t.ex. 2023-04 (ska finnas i params/).")],
+    root: RootOption = None,
+) -> None:
+    """Skapa analytikernas textfiler för en period (kommunen och varje nämnd) från mallen.
+    Bara filer som saknas skapas; befintliga filer ändras aldrig."""
+    from kommunrapport.loader import load_model
+    from kommunrapport.scaffold import describe
+    from kommunrapport.scaffold import new_period as scaffold_period
+
+    try:
+        paths = paths_for(root)
+        result = scaffold_period(load_model(paths), period)
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(describe(result, paths), markup=False, soft_wrap=True)
+
+
+@app.command()
+def status(
+    root: RootOption = None,
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", "-p", help="Visa bara denna period (kan upprepas)."),
+    ] = None,
+) -> None:
+    """Visa status, ansvarig, antal ord och rubriker utan text för varje textfil."""
+    from kommunrapport.loader import load_model
+    from kommunrapport.narrative import narrative_status, status_table
+
+    try:
+        rows = narrative_status(load_model(paths_for(root)), period or None)
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(status_table(rows))
+
+
+@app.command()
+def preview(
+    period: Annotated[str, typer.Argument(help="Perioden, t.ex. 2022-08.")],
+    namnd: Annotated[str, typer.Argument(help="Nämndens id, eller kommun.")],
+    root: RootOption = None,
+) -> None:
+    """Skriv en snabb HTML-förhandsvisning av en körd anteckningsbok (utan Quarto)."""
+    from kommunrapport.preview import preview as write_preview
+
+    try:
+        paths = paths_for(root)
+        target = write_preview(paths, period, namnd)
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(f"Förhandsvisningen finns i {paths.relative(target)}", markup=False, soft_wrap=True)
+
+
+kolada_app = typer.Typer(
+    name="kolada",
+    help="Hämta indikatorer från Kolada (API v3) eller importera en Kolada-export.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(kolada_app, name="kolada")
+
+
+@kolada_app.command("fetch")
+def kolada_fetch(
+    root: RootOption = None,
+    year_from: Annotated[
+        int | None,
+        typer.Option("--year-from", help="Första år (standard: fyra år före första rapportåret)."),
+    ] = None,
+    year_to: Annotated[
+        int | None, typer.Option("--year-to", help="Sista år (standard: sista rapportåret).")
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fråga Kolada igen även om svaret finns i cachen.")
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--bas-url",
+            help="Koladas API-adress (standard: $KOMMUNRAPPORT_KOLADA_URL eller "
+            "https://api.kolada.se/v3).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Sekunder att vänta på varje svar.")
+    ] = 30.0,
+) -> None:
+    """Hämta målkedjans Kolada-nyckeltal för kommunen, riket och jämförelsegrupperna."""
+    from kommunrapport.kolada import fetch
+    from kommunrapport.kolada_client import KoladaError
+
+    try:
+        paths = paths_for(root)
+        report = fetch(
+            paths,
+            year_from=year_from,
+            year_to=year_to,
+            base_url=base_url,
+            refresh=refresh,
+            timeout=timeout,
+        )
+    except KoladaError as exc:
+        raise fail(str(exc), ExitCode.NETWORK) from None
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(report.summary(paths), markup=False, soft_wrap=True)
+
+
+@kolada_app.command("import")
+def kolada_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Kolada-export (CSV eller xlsx) med kolumnerna kpi, municipality_id, period, "
+            "gender, value (valfritt status); komma eller semikolon, decimalpunkt eller -komma.",
+            dir_okay=False,
+        ),
+    ],
+    root: RootOption = None,
+) -> None:
+    """Importera en Kolada-export till data/indikatorutfall.csv (utan nätverk)."""
+    from kommunrapport.kolada import import_export
+
+    try:
+        paths = paths_for(root)
+        report = import_export(paths, file)
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(report.summary(paths), markup=False, soft_wrap=True)
 
 
 def main() -> None:

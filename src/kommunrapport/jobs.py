@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import papermill
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kommunrapport.errors import ParameterError
@@ -77,6 +76,8 @@ def declared_parameters(template: Path) -> dict[str, Declared]:
     papermill's ``inspect_notebook`` is the primary source; declarations its regex does
     not understand (e.g. ``x: str | None = None``) are read from the cell with ``ast``.
     """
+    import papermill  # slow to import: only when a job is about to run
+
     found: dict[str, Declared] = {}
     for name, info in papermill.inspect_notebook(str(template)).items():
         found[name] = Declared(name, str(info["inferred_type_name"]), str(info["default"]))

@@ -15,6 +15,7 @@ written to a temporary file and renamed. A failed job's notebook is kept beside 
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import queue as queue_module
@@ -102,9 +103,19 @@ ProgressCallback = Callable[[str, int, int], None]
 _progress_queue: Any = None
 
 
+class _KnownParameters(logging.Filter):
+    """papermill's own inference misses PEP 604 annotations (``x: str | None = None``) and
+    then warns of an "unknown parameter"; ours (jobs.declared_parameters) has already
+    validated every parameter against the template, so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Passed unknown parameter")
+
+
 def _init_worker(progress_queue: Any) -> None:
     global _progress_queue
     _progress_queue = progress_queue
+    logging.getLogger("papermill").addFilter(_KnownParameters())
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
 
@@ -134,7 +145,7 @@ def run_job(spec: _Spec) -> JobResult:
     out_dir = paths.executed_dir(job.period)
     out_dir.mkdir(parents=True, exist_ok=True)
     final = paths.executed_notebook(job.period, job.name)
-    tmp = out_dir / f".{job.name}.{os.getpid()}.ipynb.tmp"
+    tmp = out_dir / f".{job.name}.{os.getpid()}.tmp.ipynb"
     if _progress_queue is not None:
         key = job.key
         engine.set_cell_hook(lambda done, total: _progress_queue.put((key, done, total)))

@@ -124,7 +124,12 @@ def build(
     sätt ihop rapporterna med Quarto."""
     from kommunrapport.batch import build as run_build
     from kommunrapport.loader import load_model_cached
-    from kommunrapport.progress import ConsoleReporter, summary_table
+    from kommunrapport.progress import (
+        ConsoleReporter,
+        failure_lines,
+        summary_line,
+        summary_table,
+    )
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
@@ -152,6 +157,9 @@ def build(
     finally:
         reporter.close()
     out.print(summary_table(report))
+    out.print(summary_line(report))
+    for line in failure_lines(report, paths):
+        err.print(line, markup=False, soft_wrap=True)
     if not report.ok:
         raise fail(
             f"{len(report.failed)} jobb misslyckades; tidigare resultat för dem ligger kvar.",

@@ -12,7 +12,6 @@ import pickle
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import TypeVar
 
 import pandas as pd
@@ -287,7 +286,7 @@ def _override_problems(
         goal, ind, namnd = rec["namndmal"], rec["indikator"], rec["namnd"]
         if (goal is None) == (ind is None):
             problems.append(
-                Problem(shown, line, "namndmal", "ange antingen namndmal eller indikator (en av dem).")
+                Problem(shown, line, "namndmal", "ange antingen namndmal eller indikator.")
             )
             continue
         column, target = ("namndmal", goal) if goal is not None else ("indikator", ind)
@@ -324,7 +323,7 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
     if c.problems or org is None or chain is None or params is None:
         return None, sorted(set(c.problems), key=lambda p: (p.file, p.row or 0, p.column or ""))
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
-    model = Kommunmodell(paths, org, chain, params, MappingProxyType(frozen), fin)
+    model = Kommunmodell(paths, org, chain, params, frozen, fin)
     return model, []
 
 

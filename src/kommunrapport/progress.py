@@ -10,6 +10,7 @@ from rich.table import Table
 from kommunrapport.batch import BuildReport, JobResult, Reporter
 from kommunrapport.formatting import number
 from kommunrapport.jobs import Job
+from kommunrapport.paths import ProjectPaths
 
 STATUS_STYLE = {"klar": "green", "cachad": "cyan", "misslyckad": "bold red", "ej körd": "yellow"}
 
@@ -76,7 +77,7 @@ def summary_table(report: BuildReport) -> Table:
         if r.status == "misslyckad":
             parts = [p for p in (r.cell, r.error) if p]
             if r.notebook is not None:
-                parts.append(f"sparad: {r.notebook}")
+                parts.append(f"sparad: {r.notebook.name}")
             detail = "\n".join(parts)
         elif r.attempts > 1:
             detail = f"{r.attempts} försök"
@@ -87,9 +88,22 @@ def summary_table(report: BuildReport) -> Table:
             seconds(r.seconds) if r.status in ("klar", "misslyckad") else "",
             detail,
         )
-    table.caption = (
+    return table
+
+
+def failure_lines(report: BuildReport, paths: ProjectPaths) -> list[str]:
+    """Each failed job in full (the table may wrap a long path): where, what, which file."""
+    lines = []
+    for r in report.failed:
+        lines.append(f"{r.job.key}: {r.cell or ''} {r.error or ''}".rstrip())
+        if r.notebook is not None:
+            lines.append(f"  öppna {paths.relative(r.notebook)} för att se felet i sitt sammanhang")
+    return lines
+
+
+def summary_line(report: BuildReport) -> str:
+    return (
         f"{report.count('klar')} klara, {report.count('cachad')} cachade, "
         f"{report.count('misslyckad')} misslyckade, {report.count('ej körd')} ej körda "
-        f"på {seconds(report.seconds)}"
+        f"på {seconds(report.seconds)}."
     )
-    return table

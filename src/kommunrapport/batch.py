@@ -22,17 +22,21 @@ import queue as queue_module
 import resource
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
+
 from kommunrapport import __version__
-from kommunrapport.cache import BuildCache, job_fingerprint, write_atomic
+from kommunrapport.cache import BuildCache, job_fingerprint
+from kommunrapport.fsutil import write_atomic
 from kommunrapport.jobs import Job, plan, validate_jobs
 from kommunrapport.model import Kommunmodell
+from kommunrapport.opendata import OpenTable
 from kommunrapport.paths import ROOT_ENV, ProjectPaths
 
 EngineName = Literal["snabb", "kernel"]
@@ -235,10 +239,11 @@ GENERATED_HEADER = (
 
 
 def _write_companions(paths: ProjectPaths, job: Job, model: Kommunmodell | None) -> None:
-    """The job's key figures (``<job>.yml``), for narrative to cite."""
+    """The job's key figures (``<job>.yml``, for narrative to cite) and its open data
+    (``<job>_data/``: one CSV per table and ``kolumner.csv`` describing every column)."""
     import yaml
 
-    from kommunrapport import keyfigures, loader
+    from kommunrapport import keyfigures, loader, opendata
 
     model = model or loader.load_model(paths)
     figures = keyfigures.compute(model, job.period, job.namnd)
@@ -248,6 +253,36 @@ def _write_companions(paths: ProjectPaths, job: Job, model: Kommunmodell | None)
         sort_keys=True,
     )
     write_atomic(paths.key_figures_file(job.period, job.name), (GENERATED_HEADER + body).encode())
+    write_open_data(
+        paths.open_data_dir(job.period, job.name), opendata.tables(model, job.period, job.namnd)
+    )
+
+
+def write_open_data(target: Path, tables: Mapping[str, OpenTable]) -> None:
+    """Replace the folder ``target`` with the tables as UTF-8 CSV, all at once."""
+    import shutil
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        described: list[tuple[str, str, str]] = []
+        for name, table in tables.items():
+            table.frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
+            described.append((f"{name}.csv", "", table.description))
+            described.extend((f"{name}.csv", col, text) for col, text in table.columns.items())
+        pd.DataFrame(described, columns=["tabell", "kolumn", "beskrivning"]).to_csv(
+            staging / "kolumner.csv", index=False, encoding="utf-8"
+        )
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _forkserver_context() -> multiprocessing.context.BaseContext:
@@ -340,9 +375,11 @@ def build(
                     results[job.key] = result
                     reporter.finished(result)
                     if result.status == "klar":
-                        cache.record(
-                            job, fingerprints[job.key], {"sekunder": round(result.seconds, 3)}
-                        )
+                        info = {
+                            "sekunder": round(result.seconds, 3),
+                            "topp_minne_mb": round(result.peak_rss_mb, 1),
+                        }
+                        cache.record(job, fingerprints[job.key], info)
                     elif result.status == "misslyckad" and fail_fast and not stop:
                         stop = True
                         for other in pending:

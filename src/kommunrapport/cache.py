@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ import pandas as pd
 
 from kommunrapport import __version__
 from kommunrapport.datasets import DATASETS
+from kommunrapport.fsutil import write_atomic
 from kommunrapport.jobs import Job
 from kommunrapport.model import Kommunmodell
 from kommunrapport.paths import ProjectPaths
@@ -116,19 +115,6 @@ def job_fingerprint(model: Kommunmodell, job: Job, engine: str) -> str:
     h.update(job.parameters_json().encode())
     h.update(data_fingerprint(model, job).encode())
     return h.hexdigest()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class BuildCache:

@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from kommunrapport.errors import Problem
 from kommunrapport.tableio import parse_number
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -268,7 +270,7 @@ DATASETS: dict[str, Dataset] = {
                 Column("motivering", description="varför regelns bedömning ändras (visas)"),
             ),
             key=("period", "namndmal", "indikator"),
-            description="Analytikerns ändrade bedömningar av nämndmål och indikatorer, med motivering",
+            description="Ändrade bedömningar av nämndmål och indikatorer, med motivering",
             optional=True,
             namnd_column="namnd",
         ),
@@ -341,6 +343,8 @@ def _convert_cell(col: Column, text: str) -> tuple[Any, str | None]:
 
 
 def _pandera_schema(ds: Dataset) -> pa.DataFrameSchema:
+    import pandera.pandas as pa  # imported on first validation: it is slow to import
+
     columns: dict[str, pa.Column] = {}
     for col in ds.columns:
         checks: list[pa.Check] = []
@@ -360,7 +364,10 @@ def _pandera_schema(ds: Dataset) -> pa.DataFrameSchema:
     )
 
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {n: _pandera_schema(d) for n, d in DATASETS.items()}
+@cache
+def schema(name: str) -> pa.DataFrameSchema:
+    """The pandera schema of the dataset ``name``, built from its column spec."""
+    return _pandera_schema(DATASETS[name])
 
 
 def _closest(name: str, options: tuple[str, ...]) -> str | None:
@@ -424,8 +431,10 @@ def type_table(ds: Dataset, text: pd.DataFrame, shown: str) -> tuple[pd.DataFram
 
 
 def _schema_problems(ds: Dataset, frame: pd.DataFrame, shown: str) -> list[Problem]:
+    from pandera.errors import SchemaErrors
+
     try:
-        SCHEMAS[ds.name].validate(frame, lazy=True)
+        schema(ds.name).validate(frame, lazy=True)
     except SchemaErrors as err:
         return _translate(ds, err.failure_cases, frame, shown)
     return []

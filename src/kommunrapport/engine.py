@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO, cast
 
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
 from papermill.engines import Engine, papermill_engines
 
 ENGINE_NAME = "kommunrapport"
@@ -30,6 +29,7 @@ CellHook = Callable[[int, int], None]
 """Called with (index of the code cell, number of code cells) before each cell runs."""
 
 _cell_hook: CellHook | None = None
+_node = cast(Callable[..., NotebookNode], NotebookNode)
 
 
 def set_cell_hook(hook: CellHook | None) -> None:
@@ -51,18 +51,25 @@ class _Sink:
         if last is not None and last.output_type == "stream" and last.name == name:
             last.text += text
         else:
-            self.outputs.append(new_output("stream", name=name, text=text))
+            self.outputs.append(_node(output_type="stream", name=name, text=text))
 
     def display(self, data: dict[str, Any], metadata: dict[str, Any]) -> None:
-        self.outputs.append(new_output("display_data", data=data, metadata=metadata))
+        self.outputs.append(_node(output_type="display_data", data=data, metadata=metadata))
 
     def result(self, count: int, data: dict[str, Any], metadata: dict[str, Any]) -> None:
         self.outputs.append(
-            new_output("execute_result", data=data, metadata=metadata, execution_count=count)
+            _node(
+                output_type="execute_result",
+                data=data,
+                metadata=metadata,
+                execution_count=count,
+            )
         )
 
     def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
-        self.outputs.append(new_output("error", ename=ename, evalue=evalue, traceback=traceback))
+        self.outputs.append(
+            _node(output_type="error", ename=ename, evalue=evalue, traceback=traceback)
+        )
 
 
 class _Stream:
@@ -82,10 +89,10 @@ class _Stream:
         return False
 
 
-class _Publisher(DisplayPublisher):  # type: ignore[misc]
+class _Publisher(DisplayPublisher):
     sink: _Sink | None = None
 
-    def publish(  # type: ignore[override]
+    def publish(
         self,
         data: dict[str, Any],
         metadata: dict[str, Any] | None = None,
@@ -103,7 +110,7 @@ class _Publisher(DisplayPublisher):  # type: ignore[misc]
             self.sink.outputs.clear()
 
 
-class _Hook(DisplayHook):  # type: ignore[misc]
+class _Hook(DisplayHook):
     sink: _Sink | None = None
 
     def start_displayhook(self) -> None:
@@ -113,7 +120,9 @@ class _Hook(DisplayHook):  # type: ignore[misc]
     def write_output_prompt(self) -> None:
         return None
 
-    def write_format_data(self, format_dict: dict[str, Any], md_dict: dict[str, Any] | None = None) -> None:
+    def write_format_data(
+        self, format_dict: dict[str, Any], md_dict: dict[str, Any] | None = None
+    ) -> None:
         self._data = format_dict
         self._metadata = md_dict or {}
 
@@ -123,7 +132,7 @@ class _Hook(DisplayHook):  # type: ignore[misc]
         self._data = {}
 
 
-class _Shell(InteractiveShell):  # type: ignore[misc]
+class _Shell(InteractiveShell):
     displayhook_class = _Hook
     display_pub_class = _Publisher
     sink: _Sink | None = None
@@ -139,12 +148,17 @@ class _Shell(InteractiveShell):  # type: ignore[misc]
     def run_captured(self, source: str) -> tuple[list[NotebookNode], bool]:
         sink = _Sink()
         self.sink = sink
-        self.displayhook.sink = sink
-        self.display_pub.sink = sink
+        hook, publisher = self.displayhook, self.display_pub
+        assert isinstance(hook, _Hook) and isinstance(publisher, _Publisher)
+        hook.sink = sink
+        publisher.sink = sink
         saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")  # type: ignore[assignment]
+        sys.stdout = cast(TextIO, _Stream(sink, "stdout"))
+        sys.stderr = cast(TextIO, _Stream(sink, "stderr"))
         try:
-            result = self.run_cell(source, store_history=True, silent=False)
+            result = self.run_cell(  # type: ignore[no-untyped-call]
+                source, store_history=True, silent=False
+            )
         finally:
             sys.stdout, sys.stderr = saved
             self.sink = None
@@ -156,7 +170,7 @@ def new_shell() -> _Shell:
     if _Shell.initialized():
         raise RuntimeError("kommunrapport-motorn kör redan en anteckningsbok i denna process.")
     shell = _Shell.instance(colors="nocolor")
-    shell.enable_matplotlib("inline")
+    shell.enable_matplotlib("inline")  # type: ignore[no-untyped-call]
     return shell
 
 

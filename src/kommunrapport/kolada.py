@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,6 +36,7 @@ from pydantic import BaseModel
 
 from kommunrapport.datasets import DATASETS, type_table
 from kommunrapport.errors import DataValidationError, KommunrapportError, Problem
+from kommunrapport.fsutil import write_atomic
 from kommunrapport.kolada_client import (
     DEFAULT_BASE_URL,
     Call,
@@ -1028,25 +1027,9 @@ def _commit(writes: Sequence[tuple[Path, bytes]]) -> list[Path]:
                 continue
         except FileNotFoundError:
             pass
-        _atomic_write(path, data)
+        write_atomic(path, data)
         written.append(path)
     return written
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _year_span(years: Sequence[int]) -> str:

@@ -28,6 +28,7 @@ KOMMUN_LABELS: Final[dict[str, str]] = {
     "tbl-roda-traden": "Den röda tråden: inriktningsmål och nämndmål",
     "tbl-inriktningsmal": "Bedömning per inriktningsmål",
     "tbl-luckor": "Luckor i den röda tråden",
+    "tbl-maluppfyllelse-namnder": "Nämndmålens bedömning per nämnd",
     "tbl-drift-namnder": "Driftredovisning per nämnd",
     "fig-drift-namnder": "Budgetavvikelse per nämnd",
     "tbl-investeringar-kommun": "Investeringsredovisning",

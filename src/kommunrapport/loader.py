@@ -283,7 +283,9 @@ def _override_problems(
     problems: list[Problem] = []
     for row, rec in frame.iterrows():
         line = int(str(row))
-        goal, ind, namnd = rec["namndmal"], rec["indikator"], rec["namnd"]
+        goal, ind, namnd = (
+            None if pd.isna(v) else v for v in rec[["namndmal", "indikator", "namnd"]]
+        )
         if (goal is None) == (ind is None):
             problems.append(
                 Problem(shown, line, "namndmal", "ange antingen namndmal eller indikator.")

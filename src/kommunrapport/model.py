@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kommunrapport.paths import ProjectPaths
 
@@ -32,6 +32,8 @@ class Kommun(Frozen):
     namn: NonEmpty
     kolada_id: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
     logotyp: str | None = None
+    minsta_antal: int = Field(default=5, ge=1)
+    """Counts of individuals below this are suppressed in published tables and charts."""
 
 
 class Namnd(Frozen):
@@ -54,6 +56,9 @@ class Bedomningsregel(Frozen):
 
     marginal: float = Field(default=5.0, ge=0)
     """Within this many percent of the target (in the wrong direction): delvis uppfyllt."""
+    marginal_enhet: Literal["procent", "enheter"] = "procent"
+    """``procent``: the margin is a percentage of the target; ``enheter``: in the indicator's
+    own unit (e.g. 0.5 procentenheter for a share)."""
 
 
 class Indikator(Frozen):
@@ -91,6 +96,45 @@ class Malkedja(Frozen):
     namndmal: list[Namndmal] = Field(default_factory=list)
     bedomning: Bedomningsregel = Bedomningsregel()
     """The kommun's default rule; an indicator may set its own."""
+
+
+# --- data/finansiella_mal.yml (optional) ------------------------------------------------
+
+Nyckeltal = Literal[
+    "resultat_andel_skatter",
+    "nettokostnadsandel",
+    "sjalvfinansieringsgrad",
+    "soliditet",
+    "soliditet_inkl_pension",
+    "kassalikviditet",
+    "arets_resultat",
+    "nettoinvesteringar",
+]
+"""The key ratios a financial goal can be measured by (computed in kommunrapport.ekonomi)."""
+
+
+class FinansielltMal(Frozen):
+    """One of KF's financial goals for god ekonomisk hushållning (KL 11 kap. 1 §)."""
+
+    id: Id
+    namn: NonEmpty
+    matt: Nyckeltal
+    villkor: Literal["minst", "högst", "ökar", "minskar"]
+    varde: float | None = None
+    """The target for ``minst``/``högst``; not used for ``ökar``/``minskar``."""
+    utfall_tidigare: dict[int, float] = Field(default_factory=dict)
+    """The ratio's outcome for earlier years (year → value), for ``ökar``/``minskar`` when the
+    data tables do not hold the previous year."""
+
+    @model_validator(mode="after")
+    def _target_needed(self) -> FinansielltMal:
+        if self.villkor in ("minst", "högst") and self.varde is None:
+            raise ValueError(f"målet '{self.id}' med villkor '{self.villkor}' behöver ett värde")
+        return self
+
+
+class FinansiellaMal(Frozen):
+    mal: list[FinansielltMal] = Field(default_factory=list)
 
 
 # --- params/perioder.yml ----------------------------------------------------------------
@@ -136,6 +180,8 @@ class Kommunmodell:
     malkedja: Malkedja
     perioder: Perioder
     _tables: Mapping[str, pd.DataFrame]
+    finansiella_mal: FinansiellaMal | None = None
+    """KF's financial goals (data/finansiella_mal.yml), when the kommun keeps them."""
 
     def table(self, name: str) -> pd.DataFrame:
         """The dataset ``name`` as a typed frame (a copy: the model never changes)."""

@@ -56,9 +56,15 @@ def test_build_executes_every_job_then_caches_them(minimal_project: ProjectPaths
         figures = minimal_project.key_figures_file("2022-08", job).read_text(encoding="utf-8")
         assert figures.startswith("# Genererad av kommunrapport build")
         assert "nyckeltal:" in figures
+        open_data = minimal_project.open_data_dir("2022-08", job)
+        columns = (open_data / "kolumner.csv").read_text(encoding="utf-8")
+        assert columns.startswith("tabell,kolumn,beskrivning")
+        assert len(list(open_data.glob("*.csv"))) >= 2
     bun = minimal_project.executed_notebook("2022-08", "bun")
     assert "Grundskola" in text_of(bun)
     assert "injected-parameters" in bun.read_text(encoding="utf-8")
+    cache = json.loads(minimal_project.build_cache_file.read_text(encoding="utf-8"))
+    assert all(entry["topp_minne_mb"] > 10 for entry in cache.values())
     second = run(minimal_project, jobs=2)
     assert set(statuses(second).values()) == {"cachad"}
 

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Tillgänglighetskontroll av kommunrapports HTML: axe-core i headless Chromium.
+//
+//   node tools/a11y/check.mjs [--json] <fil.html | katalog>...
+//
+// En katalog (t.ex. _site/) gås igenom rekursivt efter .html-filer (site_libs/ hoppas
+// över). Varje sida öppnas från disk utan nätverk, axe-core körs med reglerna för
+// WCAG 2.0/2.1 nivå A och AA (det som lagen 2018:1937, DOS-lagen, kräver) och varje
+// överträdelse skrivs ut med sida, regel och element.
+//
+// Slutkod: 0 inga överträdelser, 1 överträdelser, 2 kontrollen kunde inte köras.
+// Chromium: $CHROMIUM_PATH, annars /usr/bin/chromium (Debian: apt-get install chromium).
+
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const SKIP_DIRS = new Set(["site_libs", "node_modules", ".quarto"]);
+
+function htmlFiles(target) {
+  const stat = statSync(target);
+  if (stat.isFile()) return target.endsWith(".html") ? [target] : [];
+  const out = [];
+  for (const name of readdirSync(target).sort()) {
+    if (SKIP_DIRS.has(name)) continue;
+    out.push(...htmlFiles(join(target, name)));
+  }
+  return out;
+}
+
+function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((p) => p && existsSync(p));
+}
+
+async function checkPage(browser, file) {
+  const page = await browser.newPage();
+  // Bara filer från disk: inga anrop till nätet (CDN-skript, typsnitt, statistik).
+  await page.route("**/*", (route) =>
+    route.request().url().startsWith("file:") ? route.continue() : route.abort(),
+  );
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: 60000 });
+    await page.addScriptTag({ content: AXE_SOURCE });
+    return await page.evaluate(async (tags) => {
+      // eslint-disable-next-line no-undef
+      const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 200) })),
+      }));
+    }, TAGS);
+  } finally {
+    await page.close();
+  }
+}
+
+async function main(argv) {
+  const json = argv.includes("--json");
+  const targets = argv.filter((a) => a !== "--json");
+  if (targets.length === 0) {
+    console.error("Användning: node check.mjs [--json] <fil.html | katalog>...");
+    return 2;
+  }
+  const files = targets.flatMap((t) => htmlFiles(resolve(t)));
+  if (files.length === 0) {
+    console.error("Inga .html-filer att kontrollera.");
+    return 2;
+  }
+  const executablePath = chromiumPath();
+  if (!executablePath) {
+    console.error("Chromium hittades inte (sätt CHROMIUM_PATH eller installera chromium).");
+    return 2;
+  }
+  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+  const report = [];
+  try {
+    for (const file of files) {
+      report.push({ file: relative(process.cwd(), file), violations: await checkPage(browser, file) });
+    }
+  } finally {
+    await browser.close();
+  }
+  const failing = report.filter((r) => r.violations.length > 0);
+  if (json) {
+    console.log(JSON.stringify({ tags: TAGS, pages: report }, null, 2));
+  } else {
+    for (const page of report) {
+      if (page.violations.length === 0) {
+        console.log(`ok   ${page.file}`);
+        continue;
+      }
+      console.log(`FEL  ${page.file}`);
+      for (const v of page.violations) {
+        console.log(`     ${v.id} (${v.impact}): ${v.help}`);
+        for (const n of v.nodes.slice(0, 5)) console.log(`       ${n.target}`);
+      }
+    }
+    console.log(
+      `${report.length} sidor kontrollerade mot ${TAGS.join(", ")}: ` +
+        `${failing.length} med överträdelser.`,
+    );
+  }
+  return failing.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`Kontrollen kunde inte köras: ${err?.message ?? err}`);
+    process.exit(2);
+  },
+);

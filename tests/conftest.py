@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests_support import make_example_copy
 
 from kommunrapport.paths import ProjectPaths
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REPO_ROOT = Path(__file__).parent.parent
 
 
 def copy_project(source: Path, target: Path) -> ProjectPaths:
@@ -29,21 +29,9 @@ def minimal_project(tmp_path: Path) -> ProjectPaths:
 
 @pytest.fixture
 def example_project(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], ProjectPaths]:
-    """A fresh copy of the bundled example kommun (data, params, notebooks, reports)."""
+    """A factory of fresh copies of the bundled example kommun (no build output)."""
 
     def make() -> ProjectPaths:
-        target = tmp_path_factory.mktemp("exempel") / "projekt"
-        target.mkdir()
-        for name in ("data", "params", "notebooks", "reports"):
-            if (REPO_ROOT / name).exists():
-                shutil.copytree(
-                    REPO_ROOT / name,
-                    target / name,
-                    ignore=shutil.ignore_patterns("_executed", ".ipynb_checkpoints"),
-                )
-        for name in ("_quarto.yml", "index.qmd"):
-            if (REPO_ROOT / name).exists():
-                shutil.copy2(REPO_ROOT / name, target / name)
-        return ProjectPaths(target)
+        return make_example_copy(tmp_path_factory.mktemp("exempel"))
 
     return make

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from kommunrapport import __version__
 from kommunrapport.errors import DataValidationError, KommunrapportError
@@ -55,7 +56,7 @@ def paths_for(root: Path | None) -> ProjectPaths:
 
 
 def fail(message: str, code: ExitCode) -> typer.Exit:
-    err.print(f"[bold red]Fel:[/] {message}", soft_wrap=True)
+    err.print(f"[bold red]Fel:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(int(code))
 
 
@@ -111,6 +112,13 @@ def build(
     no_render: Annotated[
         bool, typer.Option("--no-render", help="Kör anteckningsböckerna men inte Quarto.")
     ] = False,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            "--publish",
+            help="Publicera: vägra om någon ingående text inte har status klar.",
+        ),
+    ] = False,
     engine: Annotated[
         str,
         typer.Option(
@@ -124,18 +132,33 @@ def build(
     sätt ihop rapporterna med Quarto."""
     from kommunrapport.batch import build as run_build
     from kommunrapport.loader import load_model_cached
+    from kommunrapport.narrative import (
+        describe_unfinished,
+        narrative_problems,
+        unfinished_narratives,
+    )
     from kommunrapport.progress import (
         ConsoleReporter,
         failure_lines,
+        seconds,
         summary_line,
         summary_table,
     )
+    from kommunrapport.quarto import QuartoMissingError, QuartoRenderError, render
+    from kommunrapport.site import prepare_site
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
     try:
         paths = paths_for(root)
         model = load_model_cached(paths)
+        problems = narrative_problems(paths, model)
+        if problems:
+            raise DataValidationError(problems)
+        if publish:
+            unfinished = unfinished_narratives(model, period or None)
+            if unfinished:
+                raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
     except DataValidationError as exc:
         raise fail(str(exc), ExitCode.DATA_INVALID) from None
     except KommunrapportError as exc:
@@ -167,6 +190,23 @@ def build(
         )
     if no_render:
         out.print("Quarto-steget hoppades över (--no-render).")
+        return
+    try:
+        plan = prepare_site(model)
+        out.print(f"Quarto-projektet är klart: {len(plan.periods)} perioder.")
+        result = render(paths, echo=None if out.is_terminal else print)
+    except QuartoMissingError as exc:
+        raise fail(str(exc), ExitCode.QUARTO_MISSING) from None
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except QuartoRenderError as exc:
+        raise fail(str(exc), ExitCode.BUILD_FAILED) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(
+        f"Webbplatsen är renderad till {paths.relative(paths.site_dir)}/ "
+        f"på {seconds(result.seconds)}."
+    )
 
 
 @app.command()
@@ -197,7 +237,7 @@ def lab(
         raise fail(str(exc), ExitCode.USAGE) from None
     warning = sharing_warning(session)
     if warning:
-        err.print(f"[bold yellow]Varning:[/] {warning}", soft_wrap=True)
+        err.print(f"[bold yellow]Varning:[/] {escape(warning)}", soft_wrap=True)
     out.print(
         f"JupyterLab med realtidssamarbete startar i {session.paths.root}",
         markup=False,

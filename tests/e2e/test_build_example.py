@@ -1,0 +1,122 @@
+"""`kommunrapport build` on the bundled example kommun, as the README's first command
+runs it: check → execute every (period, nämnd) and the kommun → prepare the Quarto
+project → render (here with a stand-in for the quarto binary, and without one)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests_support import make_example_copy
+from typer.testing import CliRunner
+
+from kommunrapport.cli import ExitCode, app
+from kommunrapport.labels import TEMPLATE_LABELS
+from kommunrapport.loader import load_model
+from kommunrapport.paths import ProjectPaths
+
+runner = CliRunner()
+
+FAKE_QUARTO = """#!/bin/sh
+echo "$PWD $*" >> "{log}"
+mkdir -p _site && echo '<html lang="sv-SE"></html>' > _site/index.html
+"""
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[ProjectPaths, Path, str]:
+    paths = make_example_copy(tmp_path_factory.mktemp("bygge"))
+    log = paths.root / "quarto-anrop.log"
+    fake = paths.root / "fake-quarto"
+    fake.write_text(FAKE_QUARTO.format(log=log), encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    old = os.environ.get("QUARTO_PATH")
+    os.environ["QUARTO_PATH"] = str(fake)
+    try:
+        result = runner.invoke(app, ["build", "--rot", str(paths.root)])
+    finally:
+        if old is None:
+            os.environ.pop("QUARTO_PATH", None)
+        else:
+            os.environ["QUARTO_PATH"] = old
+    return paths, log, f"slutkod {result.exit_code}\n{result.output}"
+
+
+def test_build_executes_every_job_without_errors_and_renders_once(
+    built: tuple[ProjectPaths, Path, str],
+) -> None:
+    paths, log, output = built
+    assert output.startswith("slutkod 0\n"), output
+    assert "24 klara, 0 cachade, 0 misslyckade" in output, output
+    model = load_model(paths)
+    for period in model.perioder.perioder:
+        for job in [*(n.id for n in period.namnder), "kommun"]:
+            nb = json.loads(paths.executed_notebook(period.id, job).read_text("utf-8"))
+            outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+            assert not [o for o in outputs if o["output_type"] == "error"], (period.id, job)
+            template = "kommun" if job == "kommun" else "namnd"
+            labelled = {c["id"]: c for c in nb["cells"] if c["id"] in TEMPLATE_LABELS[template]}
+            assert set(labelled) == set(TEMPLATE_LABELS[template]), (period.id, job)
+            assert all(c["outputs"] for c in labelled.values()), (period.id, job)
+            assert paths.key_figures_file(period.id, job).is_file()
+            assert (paths.open_data_dir(period.id, job) / "kolumner.csv").is_file()
+        assert paths.period_report(period.id).read_text("utf-8").startswith("---")
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert calls == [f"{paths.root} render"]
+    assert "Webbplatsen är renderad till _site/" in output
+
+
+def test_a_second_build_finds_every_job_cached(built: tuple[ProjectPaths, Path, str]) -> None:
+    paths, _, _ = built
+    result = runner.invoke(app, ["build", "--rot", str(paths.root), "--no-render"])
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "24 jobb: 0 ska köras, 24 är oförändrade (cachade)." in result.output
+
+
+def test_without_quarto_everything_before_the_render_is_done(
+    built: tuple[ProjectPaths, Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths, _, _ = built
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(Path(os.__file__).parent))  # no quarto here
+    monkeypatch.setattr("kommunrapport.quarto._package_binary", lambda: None)
+    index = paths.period_report("2022-08")
+    index.unlink()
+    result = runner.invoke(app, ["build", "--rot", str(paths.root)])
+    assert result.exit_code == ExitCode.QUARTO_MISSING, result.output
+    assert 'pip install -e ".[quarto]"' in result.output
+    assert index.is_file()  # the generated project was written before the render
+
+
+def test_publish_refuses_while_a_narrative_is_not_klar(
+    built: tuple[ProjectPaths, Path, str],
+) -> None:
+    paths, _, _ = built
+    text_file = paths.narrative_file("2022-08", "sn")
+    original = text_file.read_bytes()
+    text_file.write_text(
+        original.decode("utf-8").replace("status: klar", "status: granskning", 1), "utf-8"
+    )
+    try:
+        result = runner.invoke(app, ["build", "--rot", str(paths.root), "--publish"])
+        assert result.exit_code == ExitCode.NOT_READY, result.output
+        assert "reports/2022-08/sn.qmd" in result.output
+        assert "granskning" in result.output
+    finally:
+        text_file.write_bytes(original)
+
+
+def test_build_never_touches_what_analysts_wrote(
+    built: tuple[ProjectPaths, Path, str], example_project: Callable[[], ProjectPaths]
+) -> None:
+    paths, _, _ = built
+    pristine = example_project()
+    for source in sorted(pristine.reports_dir.rglob("*.qmd")):
+        rel = source.relative_to(pristine.root)
+        assert (paths.root / rel).read_bytes() == source.read_bytes(), rel

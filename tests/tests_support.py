@@ -1,0 +1,30 @@
+"""Helpers shared by test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kommunrapport.paths import ProjectPaths
+
+REPO_ROOT = Path(__file__).parent.parent
+EXAMPLE_PARTS = ("data", "params", "notebooks", "reports", "assets", "_quarto.yml", "index.qmd")
+
+
+def make_example_copy(parent: Path) -> ProjectPaths:
+    """A copy of the bundled example kommun, without build output or generated files."""
+    target = parent / "projekt"
+    target.mkdir()
+    for name in EXAMPLE_PARTS:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source,
+                target / name,
+                ignore=shutil.ignore_patterns(
+                    "_executed", ".ipynb_checkpoints", "oppna-data", "index.qmd"
+                ),
+            )
+        elif source.is_file():
+            shutil.copy2(source, target / name)
+    return ProjectPaths(target)

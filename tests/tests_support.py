@@ -11,11 +11,15 @@ REPO_ROOT = Path(__file__).parent.parent
 EXAMPLE_PARTS = ("data", "params", "notebooks", "reports", "assets", "_quarto.yml", "index.qmd")
 
 
-def make_example_copy(parent: Path) -> ProjectPaths:
-    """A copy of the bundled example kommun, without build output or generated files."""
+def make_example_copy(parent: Path, *, with_reports: bool = True) -> ProjectPaths:
+    """A copy of the bundled example kommun in ``parent/projekt``, without build output or
+    generated files; ``with_reports=False`` leaves out the analysts' narrative (``reports/``
+    is then empty)."""
     target = parent / "projekt"
     target.mkdir()
     for name in EXAMPLE_PARTS:
+        if name == "reports" and not with_reports:
+            continue
         source = REPO_ROOT / name
         if source.is_dir():
             shutil.copytree(
@@ -27,4 +31,5 @@ def make_example_copy(parent: Path) -> ProjectPaths:
             )
         elif source.is_file():
             shutil.copy2(source, target / name)
+    (target / "reports").mkdir(exist_ok=True)
     return ProjectPaths(target)

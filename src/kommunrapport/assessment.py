@@ -86,6 +86,23 @@ def _with_override(rule: Bedomning, reason: str, andring: Andring | None) -> tup
     )
 
 
+class _Overridable:
+    """A rule's bedömning and reason (``enligt_regel``, ``skal_regel``) with an analyst's
+    optional override (``andring``); the subclass dataclasses declare the three fields."""
+
+    enligt_regel: Bedomning
+    skal_regel: str
+    andring: Andring | None
+
+    @property
+    def bedomning(self) -> Bedomning:
+        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[0]
+
+    @property
+    def skal(self) -> str:
+        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[1]
+
+
 # --- indicators ---------------------------------------------------------------------------
 
 
@@ -118,7 +135,7 @@ Formatter = Callable[[float | None], str]
 
 
 @dataclass(frozen=True)
-class IndikatorBedomning:
+class IndikatorBedomning(_Overridable):
     """One indicator's assessment for the report year."""
 
     id: str
@@ -129,14 +146,6 @@ class IndikatorBedomning:
     enligt_regel: Bedomning
     skal_regel: str
     andring: Andring | None = None
-
-    @property
-    def bedomning(self) -> Bedomning:
-        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[0]
-
-    @property
-    def skal(self) -> str:
-        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[1]
 
 
 def assess_indicator(
@@ -202,7 +211,7 @@ def counts(parts: Sequence[Bedomning]) -> dict[Bedomning, int]:
 
 
 @dataclass(frozen=True)
-class NamndmalBedomning:
+class NamndmalBedomning(_Overridable):
     """A nämndmål's assessment: its indicators, the rule's result and any override."""
 
     namndmal: Namndmal
@@ -211,13 +220,30 @@ class NamndmalBedomning:
     skal_regel: str
     andring: Andring | None = None
 
-    @property
-    def bedomning(self) -> Bedomning:
-        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[0]
 
-    @property
-    def skal(self) -> str:
-        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[1]
+def _summary(
+    head: str,
+    c: dict[Bedomning, int],
+    *,
+    delvis: Callable[[int], str],
+    ej_uppfyllt: Callable[[int], str],
+    ej_bedombar: Callable[[int], str],
+) -> str:
+    """A goal's reason from its parts' counts ``c``: ``head``, then the delvis and ej
+    uppfyllt parts (``2 inom marginalen och 1 utanför marginalen``), then the parts that
+    cannot be assessed; each callable words its (non-zero) count."""
+    extra = []
+    if c[Bedomning.DELVIS]:
+        extra.append(delvis(c[Bedomning.DELVIS]))
+    if c[Bedomning.EJ_UPPFYLLT]:
+        extra.append(ej_uppfyllt(c[Bedomning.EJ_UPPFYLLT]))
+    text = head
+    if extra:
+        text += ", " + fmt.join_words(extra)
+    text += "."
+    if c[Bedomning.EJ_BEDOMBAR]:
+        text += " " + ej_bedombar(c[Bedomning.EJ_BEDOMBAR])
+    return text
 
 
 def namndmal_reason(parts: Sequence[IndikatorBedomning], year: int) -> str:
@@ -233,19 +259,15 @@ def namndmal_reason(parts: Sequence[IndikatorBedomning], year: int) -> str:
         noun = "indikatorn" if n == 1 else f"de {fmt.number(n)} indikatorerna"
         return f"Ingen bedömning är möjlig: {why} för {noun}."
     noun = "indikator" if assessable == 1 else "indikatorer"
-    text = f"{c[Bedomning.UPPFYLLT]} av {assessable} {noun} når målvärdet"
-    extra = []
-    if c[Bedomning.DELVIS]:
-        extra.append(f"{c[Bedomning.DELVIS]} inom marginalen")
-    if c[Bedomning.EJ_UPPFYLLT]:
-        extra.append(f"{c[Bedomning.EJ_UPPFYLLT]} utanför marginalen")
-    if extra:
-        text += ", " + fmt.join_words(extra)
-    text += "."
-    if c[Bedomning.EJ_BEDOMBAR]:
-        n = c[Bedomning.EJ_BEDOMBAR]
-        text += f" {n} {'indikator' if n == 1 else 'indikatorer'} kan inte bedömas ännu."
-    return text
+    return _summary(
+        f"{c[Bedomning.UPPFYLLT]} av {assessable} {noun} når målvärdet",
+        c,
+        delvis=lambda n: f"{n} inom marginalen",
+        ej_uppfyllt=lambda n: f"{n} utanför marginalen",
+        ej_bedombar=lambda n: (
+            f"{n} {'indikator' if n == 1 else 'indikatorer'} kan inte bedömas ännu."
+        ),
+    )
 
 
 def assess_namndmal(
@@ -278,19 +300,13 @@ def inriktningsmal_reason(parts: Sequence[NamndmalBedomning]) -> str:
     if assessable == 0:
         return f"Inget av {len(parts)} nämndmål kan bedömas."
     up = c[Bedomning.UPPFYLLT]
-    text = f"{up} av {assessable} bedömda nämndmål är {_uppfyllt(up)}"
-    extra = []
-    if c[Bedomning.DELVIS]:
-        extra.append(f"{c[Bedomning.DELVIS]} delvis {_uppfyllt(c[Bedomning.DELVIS])}")
-    if c[Bedomning.EJ_UPPFYLLT]:
-        extra.append(f"{c[Bedomning.EJ_UPPFYLLT]} ej {_uppfyllt(c[Bedomning.EJ_UPPFYLLT])}")
-    if extra:
-        text += ", " + fmt.join_words(extra)
-    text += "."
-    if c[Bedomning.EJ_BEDOMBAR]:
-        n = c[Bedomning.EJ_BEDOMBAR]
-        text += f" {n} nämndmål kan inte bedömas."
-    return text
+    return _summary(
+        f"{up} av {assessable} bedömda nämndmål är {_uppfyllt(up)}",
+        c,
+        delvis=lambda n: f"{n} delvis {_uppfyllt(n)}",
+        ej_uppfyllt=lambda n: f"{n} ej {_uppfyllt(n)}",
+        ej_bedombar=lambda n: f"{n} nämndmål kan inte bedömas.",
+    )
 
 
 def assess_inriktningsmal(

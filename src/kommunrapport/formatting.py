@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
@@ -154,6 +155,11 @@ def month_span(month: int) -> str:
     if month == 1:
         return "jan"
     return f"jan–{MONTHS[month - 1]}"
+
+
+def long_date(day: date) -> str:
+    """A date as written in running text: ``2022-08-31`` → ``31 augusti 2022``."""
+    return f"{day.day} {MONTHS_LONG[day.month - 1]} {day.year}"
 
 
 def axis_tick(value: float, decimals: int = 0) -> str:

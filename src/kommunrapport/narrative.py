@@ -31,7 +31,7 @@ from kommunrapport.errors import KommunrapportError, Problem
 from kommunrapport.labels import KOMMUN_TEMPLATE, NAMND_TEMPLATE, TEMPLATE_LABELS
 from kommunrapport.model import Kommunmodell, Period
 from kommunrapport.paths import ProjectPaths
-from kommunrapport.yamlio import YamlDocument
+from kommunrapport.yamlio import YamlDocument, parse_yaml, syntax_error
 
 KOMMUN_JOB: Final = "kommun"
 """The job (executed notebook, narrative file) of the kommun as a whole."""
@@ -220,16 +220,15 @@ def parse_narrative(text: str) -> Narrative:
         problems.append((1, "front matter saknas (filen ska börja med en rad '---')."))
     else:
         try:
-            node = yaml.compose(front, Loader=yaml.SafeLoader)
-            loaded = yaml.safe_load(front)
+            parsed = parse_yaml(front)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 2 if mark is not None else None
-            problems.append((line, f"YAML-syntaxfel i front matter: {exc.problem or exc}."))
+            line, what = syntax_error(exc)
+            file_line = line + 1 if line is not None else None  # front matter starts on line 2
+            problems.append((file_line, f"YAML-syntaxfel i front matter: {what}."))
         else:
-            if isinstance(loaded, dict):
-                data = loaded
-                doc = YamlDocument(loaded, node)
+            if isinstance(parsed.data, dict):
+                data = parsed.data
+                doc = parsed
             else:
                 problems.append((2, "front matter ska vara en avbildning (nyckel: värde)."))
     lines = _prose_lines(body)

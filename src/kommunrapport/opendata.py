@@ -62,6 +62,35 @@ _INV_COLS = {
 }
 
 
+def _tkr(row: eko.DriftRad | eko.InvesteringRad) -> dict[str, float | None]:
+    """The amounts of a drift or investment row, in the columns of ``_DRIFT_COLS`` and
+    ``_INV_COLS``."""
+    return {
+        "budget_tkr": row.budget,
+        "utfall_tkr": row.utfall,
+        "prognos_tkr": row.prognos,
+        "avvikelse_tkr": row.avvikelse,
+    }
+
+
+def _drift_table(description: str, key: str, key_text: str, drift: eko.Drift) -> OpenTable:
+    """A driftredovisning: one row per line of ``drift``, named in column ``key``."""
+    return _table(
+        description,
+        {key: key_text, **_DRIFT_COLS},
+        [{key: d.namn, **_tkr(d)} for d in drift.rader],
+    )
+
+
+def _mnkr(amount: eko.Belopp) -> dict[str, float | None]:
+    """The amounts of a resultaträkning line, in the columns of the ``resultatrakning`` table."""
+    return {
+        "utfall_mnkr": amount.utfall,
+        "prognos_mnkr": amount.prognos,
+        "budget_mnkr": amount.budget,
+    }
+
+
 def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, OpenTable]:
     series_rows = []
     for o in mu.indikatorer:
@@ -179,33 +208,13 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, Open
                 for a in r.aktivitet_data
             ],
         ),
-        "driftredovisning": _table(
-            "Driftredovisning per verksamhet",
-            {"verksamhet": "verksamhet", **_DRIFT_COLS},
-            [
-                {
-                    "verksamhet": d.namn,
-                    "budget_tkr": d.budget,
-                    "utfall_tkr": d.utfall,
-                    "prognos_tkr": d.prognos,
-                    "avvikelse_tkr": d.avvikelse,
-                }
-                for d in r.drift_data.rader
-            ],
+        "driftredovisning": _drift_table(
+            "Driftredovisning per verksamhet", "verksamhet", "verksamhet", r.drift_data
         ),
         "investeringar": _table(
             "Investeringsprojekt",
             {"projekt": "projekt", **_INV_COLS},
-            [
-                {
-                    "projekt": i.namn,
-                    "budget_tkr": i.budget,
-                    "utfall_tkr": i.utfall,
-                    "prognos_tkr": i.prognos,
-                    "avvikelse_tkr": i.avvikelse,
-                }
-                for i in r.investering_data.rader
-            ],
+            [{"projekt": i.namn, **_tkr(i)} for i in r.investering_data.rader],
         ),
         "personal": _personal_table(model, [p for p in [r.personal_data[0]] if p is not None]),
         "internkontroll": _table(
@@ -294,9 +303,7 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
                 {
                     "post": post,
                     "benamning": label,
-                    "utfall_mnkr": b.utfall,
-                    "prognos_mnkr": b.prognos,
-                    "budget_mnkr": b.budget,
+                    **_mnkr(b),
                 }
             )
     if e.rr.has_data():
@@ -305,9 +312,7 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
             {
                 "post": "arets_resultat",
                 "benamning": "Årets resultat",
-                "utfall_mnkr": total.utfall,
-                "prognos_mnkr": total.prognos,
-                "budget_mnkr": total.budget,
+                **_mnkr(total),
             }
         )
     staff = pers.personal_kommun(model, period_id)
@@ -347,34 +352,13 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
                 for im in rt.inriktningsmal
             ],
         ),
-        "driftredovisning_namnder": _table(
-            "Driftredovisning per nämnd",
-            {"namnd": "nämnd", **_DRIFT_COLS},
-            [
-                {
-                    "namnd": d.namn,
-                    "budget_tkr": d.budget,
-                    "utfall_tkr": d.utfall,
-                    "prognos_tkr": d.prognos,
-                    "avvikelse_tkr": d.avvikelse,
-                }
-                for d in r.drift_data.rader
-            ],
+        "driftredovisning_namnder": _drift_table(
+            "Driftredovisning per nämnd", "namnd", "nämnd", r.drift_data
         ),
         "investeringar": _table(
             "Investeringsprojekt i alla nämnder",
             {"projekt": "projekt", "namnd_id": "nämndens id", **_INV_COLS},
-            [
-                {
-                    "projekt": i.namn,
-                    "namnd_id": i.namnd,
-                    "budget_tkr": i.budget,
-                    "utfall_tkr": i.utfall,
-                    "prognos_tkr": i.prognos,
-                    "avvikelse_tkr": i.avvikelse,
-                }
-                for i in e.investeringar.rader
-            ],
+            [{"projekt": i.namn, "namnd_id": i.namnd, **_tkr(i)} for i in e.investeringar.rader],
         ),
         "resultatrakning": _table(
             "Resultaträkning (intäkter positiva, kostnader negativa), mnkr",

@@ -41,6 +41,7 @@ from typing import Any, Final
 
 import yaml
 
+from kommunrapport import formatting as fmt
 from kommunrapport.errors import DataValidationError, KommunrapportError, Problem
 from kommunrapport.fsutil import write_atomic
 from kommunrapport.model import Kommunmodell, Period
@@ -63,20 +64,6 @@ REPORT_KEY: Final = "kapitel"
 """Top-level key of ``_rapport.yml``: ``kapitel.<job>.nyckeltal.<key>``."""
 OPEN_DATA_MARKER: Final = ".genererad"
 
-_MONTHS: Final = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _CROSSREF_TYPES: Final = ("fig", "tbl", "lst", "sec", "eq")
 
 
@@ -211,8 +198,7 @@ def _q(value: str) -> str:
 
 
 def swedish_date(period: Period) -> str:
-    d = period.slutdatum
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return fmt.long_date(period.slutdatum)
 
 
 def slot(job: str) -> str:

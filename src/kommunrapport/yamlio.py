@@ -43,6 +43,19 @@ class YamlDocument:
         return best
 
 
+def parse_yaml(text: str) -> YamlDocument:
+    """``text`` parsed with its node tree; raises :class:`yaml.YAMLError` when it is not YAML."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    data = yaml.safe_load(text)
+    return YamlDocument(data, node)
+
+
+def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """(line in the parsed text, 1-based, or None; what is wrong) of a YAML syntax error."""
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark is not None else None), exc.problem or str(exc)
+
+
 def read_yaml(path: Path, shown: str) -> tuple[YamlDocument | None, list[Problem]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -53,16 +66,13 @@ def read_yaml(path: Path, shown: str) -> tuple[YamlDocument | None, list[Problem
     if not text.strip():
         return None, [Problem(shown, None, None, "filen är tom.")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        doc = parse_yaml(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = exc.problem or str(exc)
+        line, what = syntax_error(exc)
         return None, [Problem(shown, line, None, f"YAML-syntaxfel: {what}.")]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked YAML errors are rare
         return None, [Problem(shown, None, None, f"YAML-syntaxfel: {exc}.")]
-    return YamlDocument(data, node), []
+    return doc, []
 
 
 _PYDANTIC_SV = {

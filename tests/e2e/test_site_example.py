@@ -14,6 +14,7 @@ import pytest
 import yaml
 from a11y_tool import a11y_unavailable, run_a11y
 from pandoc_standin import convert
+from tests_support import REPO_ROOT, make_example_copy
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
@@ -24,34 +25,14 @@ from kommunrapport.preview import preview
 from kommunrapport.quarto import find_quarto, render
 from kommunrapport.site import SitePlan, prepare_site, unresolved_references
 
-REPO = Path(__file__).resolve().parents[2]
 PERIOD = "2022-08"
 runner = CliRunner()
 
 NO_QUARTO = 'Quarto saknas: pip install -e ".[quarto]" eller https://quarto.org'
 
 
-def copy_example(target: Path, with_reports: bool = True) -> ProjectPaths:
-    target.mkdir(parents=True)
-    names = ["data", "params", "notebooks", "assets", "_quarto.yml", "index.qmd"]
-    if with_reports:
-        names.append("reports")
-    for name in names:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(
-                source,
-                target / name,
-                ignore=shutil.ignore_patterns("_executed", "oppna-data", "index.qmd"),
-            )
-        elif source.is_file():
-            shutil.copy2(source, target / name)
-    (target / "reports").mkdir(exist_ok=True)
-    return ProjectPaths(target)
-
-
 def test_new_period_status_and_check_on_the_example(tmp_path: Path) -> None:
-    paths = copy_example(tmp_path / "projekt", with_reports=False)
+    paths = make_example_copy(tmp_path, with_reports=False)
     model = load_model(paths)
     for period in model.perioder.perioder:
         result = runner.invoke(app, ["new-period", period.id, "--rot", str(paths.root)])
@@ -71,7 +52,7 @@ def test_new_period_status_and_check_on_the_example(tmp_path: Path) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ProjectPaths, SitePlan]]:
     """The example, its narrative scaffolded where missing, period 2022-08 built (no
     render) and the Quarto project prepared."""
-    paths = copy_example(tmp_path_factory.mktemp("exempel") / "projekt")
+    paths = make_example_copy(tmp_path_factory.mktemp("exempel"))
     result = runner.invoke(
         app, ["build", "--rot", str(paths.root), "--period", PERIOD, "--no-render"]
     )
@@ -171,7 +152,7 @@ def test_json_of_the_notebooks_is_not_changed_by_the_site(
 
 
 def test_the_shipped_example_narrative_is_finished_and_sound() -> None:
-    paths = ProjectPaths(REPO)
+    paths = ProjectPaths(REPO_ROOT)
     model = load_model(paths)
     assert narrative_problems(paths, model) == []
     rows = narrative_status(model)

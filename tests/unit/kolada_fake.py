@@ -20,9 +20,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from kommunrapport.kolada_client import BASE_URL_ENV
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kolada"
 PREFIX = "/v3"
 MAX_IDS = 25
+
+
+def direct_to_fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a test's requests reach the fake on 127.0.0.1: no proxy from the environment and
+    no base-URL override (for an autouse fixture of the Kolada test modules)."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.delenv(BASE_URL_ENV, raising=False)
 
 
 @dataclass

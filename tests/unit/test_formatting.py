@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 
@@ -71,6 +72,12 @@ def test_share_and_months() -> None:
     assert fmt.month_span(8) == "jan–aug"
     assert fmt.month_span(4) == "jan–apr"
     assert fmt.month_span(12) == "helår"
+
+
+def test_long_date() -> None:
+    assert fmt.long_date(date(2022, 8, 31)) == "31 augusti 2022"
+    assert fmt.long_date(date(2023, 1, 1)) == "1 januari 2023"
+    assert fmt.long_date(date(2022, 12, 31)) == "31 december 2022"
 
 
 def test_axis_ticks_match_table_numbers() -> None:

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from kolada_fake import FakeKolada, Fault, Value, real_groups, real_kpis, real_values
+from kolada_fake import (
+    FakeKolada,
+    Fault,
+    Value,
+    direct_to_fake,
+    real_groups,
+    real_kpis,
+    real_values,
+)
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
@@ -45,10 +53,7 @@ WHEN = datetime(2025, 5, 2, 9, 30, tzinfo=timezone(timedelta(hours=2)))
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.delenv(BASE_URL_ENV, raising=False)
+    direct_to_fake(monkeypatch)
 
 
 @pytest.fixture

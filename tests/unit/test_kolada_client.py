@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from kolada_fake import FakeKolada, Fault, real_values
+from kolada_fake import FakeKolada, Fault, direct_to_fake, real_values
 
 from kommunrapport.kolada_client import (
     BASE_URL_ENV,
@@ -33,10 +33,7 @@ YEARS = ("2019", "2020", "2021", "2022")
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.delenv(BASE_URL_ENV, raising=False)
+    direct_to_fake(monkeypatch)
 
 
 @pytest.fixture

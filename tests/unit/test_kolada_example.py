@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import pandas as pd
 import pytest
-from kolada_fake import FakeKolada, real_groups, real_kpis, real_values
+from kolada_fake import FakeKolada, direct_to_fake, real_groups, real_kpis, real_values
 
 from kommunrapport.datasets import DATASETS, type_table
 from kommunrapport.kolada import fetch, load_kpi_metadata, make_client, plan_fetch
-from kommunrapport.kolada_client import BASE_URL_ENV, RetryPolicy
+from kommunrapport.kolada_client import RetryPolicy
 from kommunrapport.loader import check
 from kommunrapport.paths import ProjectPaths
 from kommunrapport.tableio import read_table_text
@@ -19,10 +19,7 @@ from kommunrapport.tableio import read_table_text
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.delenv(BASE_URL_ENV, raising=False)
+    direct_to_fake(monkeypatch)
 
 
 def outcomes(paths: ProjectPaths) -> pd.DataFrame:

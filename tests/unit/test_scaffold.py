@@ -186,3 +186,14 @@ def test_scaffolded_front_matter_is_plain_yaml(project: ProjectPaths) -> None:
     text = render_narrative(load_model(project), "2022-08", "bun", keys=STAND_IN_KEYS)
     front = text.split("---\n")[1]
     assert yaml.safe_load(front)["ansvarig"] == "Anna: #1"
+
+
+def test_the_example_projects_own_files_match_the_packaged_template() -> None:
+    """The repository is the example project: its Quarto files must be the ones a new
+    project gets from the package (so that the two cannot drift apart)."""
+    from tests_support import REPO_ROOT
+
+    files = project_template_files()
+    assert files
+    for rel, node in files:
+        assert (REPO_ROOT / rel).read_bytes() == node.read_bytes(), rel

@@ -32,7 +32,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from kommunrapport import __version__
-from kommunrapport.cache import BuildCache, job_fingerprint
+from kommunrapport.cache import BuildCache, Fingerprinter
 from kommunrapport.fsutil import write_atomic
 from kommunrapport.jobs import Job, plan, validate_jobs
 from kommunrapport.model import Kommunmodell
@@ -324,7 +324,8 @@ def build(
     paths = model.paths
     planned = plan(model, periods, namnder)
     cache = BuildCache(paths)
-    fingerprints = {job.key: job_fingerprint(model, job, engine) for job in planned}
+    fingerprinter = Fingerprinter(model)
+    fingerprints = {job.key: fingerprinter.job(job, engine) for job in planned}
     todo = [j for j in planned if force or not cache.is_current(j, fingerprints[j.key])]
     # A cached job was validated when it ran, and its fingerprint covers the template
     # and the parameters: only the jobs about to run need validating (and papermill).

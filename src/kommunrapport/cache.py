@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kommunrapport import __version__
@@ -32,13 +33,6 @@ NOT_READ_BY_NOTEBOOKS = frozenset({"README.md", "logo.svg", "logo.png"})
 
 def _hash_json(h: Any, value: Any) -> None:
     h.update(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode())
-
-
-def _hash_frame(h: Any, frame: pd.DataFrame) -> None:
-    h.update(",".join(map(str, frame.columns)).encode())
-    if not frame.empty:
-        ordered = frame.sort_values(list(frame.columns)).reset_index(drop=True)
-        h.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
 
 
 def file_digest(path: Path) -> str:
@@ -63,58 +57,83 @@ def _unregistered_inputs(paths: ProjectPaths) -> list[Path]:
     )
 
 
-def data_fingerprint(model: Kommunmodell, job: Job) -> str:
-    """The hash of the data ``job`` reads (see the module docstring)."""
-    h = hashlib.sha256()
-    paths = model.paths
-    for extra in _unregistered_inputs(paths):
-        h.update(paths.relative(extra).encode())
-        h.update(file_digest(extra).encode())
-    period = model.period(job.period)
-    _hash_json(h, period.model_dump(exclude={"namnder"}))
-    namnd = job.namnd
-    if namnd is None:
-        _hash_json(h, model.organisation.model_dump())
-        _hash_json(h, model.malkedja.model_dump())
-        _hash_json(h, period.model_dump())
-        for name in sorted(DATASETS):
-            h.update(name.encode())
-            _hash_frame(h, model.table(name))
-        return h.hexdigest()
-    _hash_json(h, model.kommun.model_dump())
-    _hash_json(h, model.namnd(namnd).model_dump())
-    _hash_json(h, next(n.model_dump() for n in period.namnder if n.id == namnd))
-    chain = model.malkedja
-    goals = model.namndmal_for(namnd)
-    _hash_json(h, [chain.vision, chain.mandatperiod, chain.bedomning.model_dump()])
-    _hash_json(h, [m.model_dump() for m in chain.inriktningsmal])
-    _hash_json(h, [g.model_dump() for g in goals])
-    indicators = {i.id for g in goals for i in g.indikatorer}
-    group = job.parameters.get("jamforelsegrupp")
-    for name, ds in sorted(DATASETS.items()):
-        if ds.kommun_only:
-            continue
-        frame = model.table(name)
-        if ds.namnd_column:
-            frame = frame[frame[ds.namnd_column] == namnd]
-        elif name == "indikatorutfall":
-            frame = frame[frame["indikator"].isin(indicators)]
-        elif name == "jamforelsegrupper":
-            frame = frame[frame["grupp"] == group]
+class Fingerprinter:
+    """Fingerprints of the jobs of one build. Each table is hashed once, row by row; a
+    job's fingerprint combines the (sorted) hashes of the rows it reads."""
+
+    def __init__(self, model: Kommunmodell) -> None:
+        self.model = model
+        self._rows: dict[str, tuple[pd.DataFrame, np.ndarray[Any, Any]]] = {}
+        paths = model.paths
+        extra = hashlib.sha256()
+        for path in _unregistered_inputs(paths):
+            extra.update(paths.relative(path).encode())
+            extra.update(file_digest(path).encode())
+        self._extra = extra.hexdigest()
+
+    def _table(self, name: str) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
+        if name not in self._rows:
+            frame = self.model.table(name)
+            hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+            self._rows[name] = (frame, hashes)
+        return self._rows[name]
+
+    def _hash_rows(self, h: Any, name: str, mask: Any = None) -> None:
+        frame, hashes = self._table(name)
         h.update(name.encode())
-        _hash_frame(h, frame)
-    return h.hexdigest()
+        h.update(",".join(map(str, frame.columns)).encode())
+        selected = hashes if mask is None else hashes[np.asarray(mask, dtype=bool)]
+        h.update(np.sort(selected).tobytes())  # row order does not matter
 
+    def data(self, job: Job) -> str:
+        """The hash of the data ``job`` reads (see the module docstring)."""
+        model = self.model
+        h = hashlib.sha256(self._extra.encode())
+        period = model.period(job.period)
+        _hash_json(h, period.model_dump(exclude={"namnder"}))
+        namnd = job.namnd
+        if namnd is None:
+            _hash_json(h, model.organisation.model_dump())
+            _hash_json(h, model.malkedja.model_dump())
+            _hash_json(h, period.model_dump())
+            for name in sorted(DATASETS):
+                self._hash_rows(h, name)
+            return h.hexdigest()
+        _hash_json(h, model.kommun.model_dump())
+        _hash_json(h, model.namnd(namnd).model_dump())
+        _hash_json(h, next(n.model_dump() for n in period.namnder if n.id == namnd))
+        chain = model.malkedja
+        goals = model.namndmal_for(namnd)
+        _hash_json(h, [chain.vision, chain.mandatperiod, chain.bedomning.model_dump()])
+        _hash_json(h, [m.model_dump() for m in chain.inriktningsmal])
+        _hash_json(h, [g.model_dump() for g in goals])
+        indicators = {i.id for g in goals for i in g.indikatorer}
+        group = job.parameters.get("jamforelsegrupp")
+        for name, ds in sorted(DATASETS.items()):
+            if ds.kommun_only:
+                continue
+            frame, _ = self._table(name)
+            if ds.namnd_column:
+                mask = frame[ds.namnd_column] == namnd
+            elif name == "indikatorutfall":
+                mask = frame["indikator"].isin(indicators)
+            elif name == "jamforelsegrupper":
+                mask = frame["grupp"] == group
+            else:
+                mask = None
+            self._hash_rows(h, name, mask)
+        return h.hexdigest()
 
-def job_fingerprint(model: Kommunmodell, job: Job, engine: str) -> str:
-    h = hashlib.sha256()
-    h.update(__version__.encode())
-    h.update(engine.encode())
-    h.update(job.template.encode())
-    h.update(model.paths.template(job.template).read_bytes())
-    h.update(job.parameters_json().encode())
-    h.update(data_fingerprint(model, job).encode())
-    return h.hexdigest()
+    def job(self, job: Job, engine: str) -> str:
+        """The job's fingerprint: package version, engine, template, parameters, data."""
+        h = hashlib.sha256()
+        h.update(__version__.encode())
+        h.update(engine.encode())
+        h.update(job.template.encode())
+        h.update(self.model.paths.template(job.template).read_bytes())
+        h.update(job.parameters_json().encode())
+        h.update(self.data(job).encode())
+        return h.hexdigest()
 
 
 class BuildCache:

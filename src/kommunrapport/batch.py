@@ -268,7 +268,10 @@ def write_open_data(target: Path, tables: Mapping[str, OpenTable]) -> None:
     try:
         described: list[tuple[str, str, str]] = []
         for name, table in tables.items():
-            table.frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
+            frame = table.frame.copy()
+            floats = frame.select_dtypes("float").columns
+            frame[floats] = frame[floats] + 0.0  # -0.0 (a zero subtracted) reads as 0.0
+            frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
             described.append((f"{name}.csv", "", table.description))
             described.extend((f"{name}.csv", col, text) for col, text in table.columns.items())
         pd.DataFrame(described, columns=["tabell", "kolumn", "beskrivning"]).to_csv(

@@ -185,3 +185,25 @@ def test_standard_kernel_engine_gives_the_same_report(minimal_project: ProjectPa
     text = text_of(minimal_project.executed_notebook("2022-08", "bun"))
     assert "Grundskola" in text
     assert "läckage: (None, None)" in text
+
+
+def test_open_data_writes_plain_zeros_and_replaces_the_folder(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from kommunrapport.batch import write_open_data
+    from kommunrapport.opendata import OpenTable
+
+    frame = pd.DataFrame({"steg": ["a", "b"], "belopp": [-0.0, -1.5]})
+    table = OpenTable(frame, "Test", {"steg": "steg", "belopp": "belopp, mnkr"})
+    target = tmp_path / "kommun_data"
+    target.mkdir()
+    (target / "gammal.csv").write_text("x\n", encoding="utf-8")
+    write_open_data(target, {"balanskrav": table})
+    assert sorted(p.name for p in target.iterdir()) == ["balanskrav.csv", "kolumner.csv"]
+    assert (target / "balanskrav.csv").read_text("utf-8").splitlines() == [
+        "steg,belopp",
+        "a,0.0",
+        "b,-1.5",
+    ]
+    assert "balanskrav.csv,,Test" in (target / "kolumner.csv").read_text("utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -31,6 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, cast
 
+import numpy as np
+
 from kommunrapport import formatting as fmt
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,14 +126,16 @@ class Figur:
 def render(draw: Callable[[], Figure]) -> bytes:
     """Draw a figure in the house style and return it as PNG bytes (deterministic)."""
     import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
     with mpl.rc_context(cast(Any, STYLE)):
         fig = draw()
-        raw = io.BytesIO()
-        fig.savefig(raw, format="rgba", dpi=DPI)  # pixels only: no PNG encoded twice
-        width, height = fig.canvas.get_width_height(physical=True)
-        image = Image.frombytes("RGBA", (width, height), raw.getvalue())
+        canvas = fig.canvas
+        assert isinstance(canvas, FigureCanvasAgg)
+        canvas.draw()  # type: ignore[no-untyped-call]  # pixels only: no PNG encoded twice
+        # The array carries its own shape, so size and pixels can never disagree.
+        image = Image.fromarray(np.asarray(canvas.buffer_rgba()))  # type: ignore[no-untyped-call]
         # a 256-colour palette keeps the PNG (embedded as a data URI) about four times smaller
         small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     fig.clear()

@@ -21,7 +21,6 @@ import os
 import queue as queue_module
 import resource
 import time
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -157,6 +156,11 @@ def run_job(spec: _Spec) -> JobResult:
     if spec.engine == "snabb":
         engine.register()
     attempts = 0
+
+    def result(status: Status, **details: Any) -> JobResult:
+        seconds = time.perf_counter() - started
+        return JobResult(job, status, seconds, _peak_rss_mb(), attempts=attempts, **details)
+
     while True:
         attempts += 1
         try:
@@ -175,29 +179,19 @@ def run_job(spec: _Spec) -> JobResult:
             failed = paths.failed_notebook(job.period, job.name)
             if tmp.exists():
                 os.replace(tmp, failed)
-            return JobResult(
-                job,
+            return result(
                 "misslyckad",
-                time.perf_counter() - started,
-                _peak_rss_mb(),
                 notebook=failed if failed.exists() else None,
                 cell=f"cell {exc.cell_index} (In [{exc.exec_count}])",
                 error=f"{exc.ename}: {exc.evalue}",
-                attempts=attempts,
             )
         except Exception as exc:
             tmp.unlink(missing_ok=True)
             if spec.engine == "kernel" and _is_transient(exc) and attempts < KERNEL_START_RETRIES:
                 time.sleep(0.5 * attempts)
                 continue
-            return JobResult(
-                job,
-                "misslyckad",
-                time.perf_counter() - started,
-                _peak_rss_mb(),
-                error=f"{type(exc).__name__}: {exc}",
-                cell=traceback.format_exc(limit=-1).strip().splitlines()[-1],
-                attempts=attempts,
+            return result(
+                "misslyckad", cell="när körningen startade", error=f"{type(exc).__name__}: {exc}"
             )
     try:
         nb = json.loads(tmp.read_text(encoding="utf-8"))
@@ -214,23 +208,12 @@ def run_job(spec: _Spec) -> JobResult:
         os.replace(tmp, final)
     except Exception as exc:
         tmp.unlink(missing_ok=True)
-        return JobResult(
-            job,
+        return result(
             "misslyckad",
-            time.perf_counter() - started,
-            _peak_rss_mb(),
-            error=f"{type(exc).__name__}: {exc}",
             cell="efter körningen (nyckeltal/öppna data)",
-            attempts=attempts,
+            error=f"{type(exc).__name__}: {exc}",
         )
-    return JobResult(
-        job,
-        "klar",
-        time.perf_counter() - started,
-        _peak_rss_mb(),
-        notebook=final,
-        attempts=attempts,
-    )
+    return result("klar", notebook=final)
 
 
 GENERATED_HEADER = (

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -56,6 +55,15 @@ class _Collector:
         doc = self.docs.get(self.shown(path))
         return doc.line(loc) if doc else None
 
+    def repeated_ids(self, path: Path, section: str, ids: list[str], what: str) -> None:
+        """A problem at every later occurrence of an id already listed in ``section``."""
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                line = self.line(path, (section, i, "id"))
+                self.add(path, line, "id", f"{what} '{item_id}' finns flera gånger.")
+            seen.add(item_id)
+
     def add(self, path: Path, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(self.shown(path), row, column, message))
 
@@ -84,14 +92,6 @@ class _Collector:
         return frame, shown
 
 
-def _duplicates(values: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    dup: set[str] = set()
-    for v in values:
-        (dup if v in seen else seen).add(v)
-    return dup
-
-
 def _cross_check(
     c: _Collector,
     org: Organisation | None,
@@ -105,26 +105,14 @@ def _cross_check(
     namnd_ids: set[str] = set()
     if org is not None:
         namnd_ids = {n.id for n in org.namnder}
-        for i, org_n in enumerate(org.namnder):
-            if org_n.id in _duplicates(x.id for x in org.namnder[: i + 1]):
-                c.add(
-                    org_file,
-                    c.line(org_file, ("namnder", i, "id")),
-                    "id",
-                    f"nämnden '{org_n.id}' finns flera gånger.",
-                )
+        c.repeated_ids(org_file, "namnder", [n.id for n in org.namnder], "nämnden")
     indicators: dict[str, str] = {}
     goals: dict[str, str] = {}
     if chain is not None:
         im_ids = {m.id for m in chain.inriktningsmal}
-        for i, im in enumerate(chain.inriktningsmal):
-            if im.id in _duplicates(x.id for x in chain.inriktningsmal[: i + 1]):
-                c.add(
-                    chain_file,
-                    c.line(chain_file, ("inriktningsmal", i, "id")),
-                    "id",
-                    f"inriktningsmålet '{im.id}' finns flera gånger.",
-                )
+        c.repeated_ids(
+            chain_file, "inriktningsmal", [m.id for m in chain.inriktningsmal], "inriktningsmålet"
+        )
         for i, nm in enumerate(chain.namndmal):
             loc: tuple[int | str, ...] = ("namndmal", i)
             if nm.id in goals:
@@ -274,6 +262,8 @@ def _cross_check(
                     )
         if name == "bedomningar" and chain is not None:
             c.problems.extend(_override_problems(frame, shown, goals, indicators))
+        if name == "noter":
+            c.problems.extend(_note_problems(frame, shown, params, c.paths))
 
 
 def _override_problems(
@@ -305,6 +295,57 @@ def _override_problems(
                     f"'{target}' hör till nämnden '{goals[owner_goal]}', inte '{namnd}'.",
                 )
             )
+    return problems
+
+
+def _note_problems(
+    frame: pd.DataFrame, shown: str, params: Perioder | None, paths: ProjectPaths
+) -> list[Problem]:
+    """Within a period a note has one ``rubrik`` and specifies at most one statement post
+    (``avser``, which may be left empty on some of its rows); notes belong to an
+    årsredovisning, so rows for another kind of period would never be shown."""
+    problems: list[Problem] = []
+    kinds = {p.id: p.typ for p in params.perioder} if params is not None else {}
+    reported_kind: set[str] = set()
+    first: dict[tuple[str, int, str], tuple[int, str]] = {}
+    for row, rec in frame.iterrows():
+        line = int(str(row))
+        period, number = rec["period"], rec["not"]
+        if period is None or pd.isna(number):
+            continue
+        period = str(period)
+        kind = kinds.get(period)
+        if kind is not None and kind != "årsredovisning" and period not in reported_kind:
+            reported_kind.add(period)
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "period",
+                    f"perioden {period} är en {kind} i {paths.relative(paths.params_file)}; "
+                    "noter redovisas bara i årsredovisningen.",
+                )
+            )
+        for column, what in (("rubrik", "rubriken"), ("avser", "posten")):
+            value = rec[column]
+            if value is None or pd.isna(value):
+                continue
+            key = (period, int(number), column)
+            if key not in first:
+                first[key] = (line, str(value))
+                continue
+            first_line, seen = first[key]
+            if str(value) != seen:
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        column,
+                        f"not {number} i perioden {period} har {what} '{seen}' på rad "
+                        f"{first_line} men '{value}' här; en not ska ha samma {column} "
+                        "på alla sina rader.",
+                    )
+                )
     return problems
 
 

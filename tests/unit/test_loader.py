@@ -200,6 +200,22 @@ CASES = [
         ("okänt fält",),
     ),
     Case(
+        "duplicate nämnd id",
+        lambda p: _replace(p.yaml_file("kommun"), "  - id: sn", "  - id: bun"),
+        "data/kommun.yml",
+        9,
+        "id",
+        ("nämnden 'bun' finns flera gånger",),
+    ),
+    Case(
+        "duplicate inriktningsmål id",
+        lambda p: _replace(p.yaml_file("malkedja"), "  - id: IM2", "  - id: IM1"),
+        "data/malkedja.yml",
+        6,
+        "id",
+        ("inriktningsmålet 'IM1' finns flera gånger",),
+    ),
+    Case(
         "missing file",
         lambda p: _d(p, "internkontroll.csv").unlink(),
         "data/internkontroll.csv",

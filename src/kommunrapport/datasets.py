@@ -249,6 +249,33 @@ DATASETS: dict[str, Dataset] = {
             kommun_only=True,
         ),
         Dataset(
+            "noter",
+            (
+                _PERIOD,
+                Column("not", Kind.INT, minimum=1, description="notens nummer (1, 2, …)"),
+                Column("rubrik", description="notens rubrik, samma på notens alla rader"),
+                Column("post", description="raden i noten"),
+                Column("belopp", Kind.NUMBER, description="årets belopp, mnkr"),
+                Column(
+                    "foregaende_ar",
+                    Kind.NUMBER,
+                    required=False,
+                    description="föregående års belopp, mnkr",
+                ),
+                Column(
+                    "avser",
+                    required=False,
+                    allowed=RESULTATRAKNING_POSTER + BALANSRAKNING_POSTER,
+                    description="posten i resultat- eller balansräkningen som noten specificerar",
+                ),
+            ),
+            key=("period", "not", "post"),
+            description="Noter till resultat- och balansräkningen (mnkr), frivillig",
+            optional=True,
+            unit="mnkr",
+            kommun_only=True,
+        ),
+        Dataset(
             "jamforelsegrupper",
             (
                 Column("grupp", description="Kolada-gruppens id, t.ex. G36123"),

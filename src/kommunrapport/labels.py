@@ -39,6 +39,7 @@ KOMMUN_LABELS: Final[dict[str, str]] = {
     "tbl-nyckeltal": "Finansiella nyckeltal",
     "tbl-kassaflode": "Kassaflödesanalys",
     "tbl-personal-kommun": "Personal i hela kommunen",
+    "tbl-noter": "Noter",
 }
 
 TEMPLATE_LABELS: Final[dict[str, dict[str, str]]] = {

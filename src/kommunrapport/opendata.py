@@ -452,6 +452,29 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
                 for post, label, value in eko.kassaflode(model, period_id)
             ],
         ),
+        "noter": _table(
+            "Noter till resultat- och balansräkningen (bara i årsredovisningen), mnkr",
+            {
+                "not": "notens nummer",
+                "rubrik": "notens rubrik",
+                "post": "raden i noten",
+                "belopp_mnkr": "årets belopp, mnkr",
+                "foregaende_ar_mnkr": "föregående års belopp, mnkr",
+                "avser": "posten i resultat- eller balansräkningen som noten specificerar",
+            },
+            [
+                {
+                    "not": n.nummer,
+                    "rubrik": n.rubrik,
+                    "post": line.post,
+                    "belopp_mnkr": line.belopp,
+                    "foregaende_ar_mnkr": line.foregaende_ar,
+                    "avser": n.avser.post if n.avser else None,
+                }
+                for n in r.noter_data.noter
+                for line in n.rader
+            ],
+        ),
         "namnder": _table(
             "Nämnderna i rapporten",
             {"namnd_id": "nämndens id", "namnd": "nämndens namn"},

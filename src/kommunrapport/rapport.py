@@ -17,6 +17,7 @@ from kommunrapport import aktiviteter as akt
 from kommunrapport import ekonomi as eko
 from kommunrapport import figures, mal
 from kommunrapport import internkontroll as ik
+from kommunrapport import noter as nt
 from kommunrapport import period as per
 from kommunrapport import personal as pers
 from kommunrapport.errors import ParameterError
@@ -52,6 +53,7 @@ KOMMUN_OUTPUTS: Final[dict[str, str]] = {
     "tbl-nyckeltal": "nyckeltal",
     "tbl-kassaflode": "kassaflode",
     "tbl-personal-kommun": "personal",
+    "tbl-noter": "noter",
 }
 """Label (kommunrapport.labels.KOMMUN_LABELS) → the KommunRapport method its cell calls."""
 
@@ -233,6 +235,10 @@ class KommunRapport:
     def personal_data(self) -> list[pers.Personaldata]:
         return pers.personal_kommun(self.model, self.period.id)
 
+    @cached_property
+    def noter_data(self) -> nt.Noter:
+        return nt.noter(self.model, self.period.id, self.ekonomi_data)
+
     # --- the labelled outputs ----------------------------------------------------------------
     def roda_traden(self) -> Tabell:
         return mal.roda_traden_tabell(self.model, self.roda_traden_data)
@@ -277,6 +283,9 @@ class KommunRapport:
 
     def personal(self) -> Tabell:
         return pers.personal_kommun_tabell(self.model, self.period.id, self.personal_data)
+
+    def noter(self) -> Tabell:
+        return nt.noter_tabell(self.noter_data)
 
     def __repr__(self) -> str:
         return f"{self.model.kommun.namn}: {self.period.titel}"

@@ -39,7 +39,7 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _known_data_files(paths: ProjectPaths) -> set[str]:
+def _known_data_files() -> set[str]:
     known = {"kommun.yml", "malkedja.yml", *NOT_READ_BY_NOTEBOOKS}
     for ds in DATASETS.values():
         known.update({f"{ds.stem}.csv", f"{ds.stem}.xlsx"})
@@ -47,7 +47,7 @@ def _known_data_files(paths: ProjectPaths) -> set[str]:
 
 
 def _unregistered_inputs(paths: ProjectPaths) -> list[Path]:
-    known = _known_data_files(paths)
+    known = _known_data_files()
     if not paths.data_dir.is_dir():
         return []
     return sorted(

@@ -48,7 +48,7 @@ class DataValidationError(KommunrapportError):
     """The shared data has one or more problems; all of them are collected."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=_sort_key))
+        self.problems: tuple[Problem, ...] = tuple(sorted_problems(problems))
         count = len(self.problems)
         head = f"{count} problem i indata" if count != 1 else "1 problem i indata"
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
@@ -58,15 +58,10 @@ class ParameterError(KommunrapportError):
     """Report parameters do not match what the template notebook declares."""
 
 
-class BuildError(KommunrapportError):
-    """One or more build jobs failed."""
-
-
 def _sort_key(p: Problem) -> tuple[str, int, str, str]:
     return (p.file, p.row if p.row is not None else 0, p.column or "", p.message)
 
 
-def raise_if_problems(problems: Iterable[Problem]) -> None:
-    found = list(problems)
-    if found:
-        raise DataValidationError(found)
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once, in the order of file, row, column and message."""
+    return sorted(set(problems), key=_sort_key)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -214,6 +214,3 @@ def validate_jobs(model: Kommunmodell, jobs: Iterable[Job]) -> None:
         if not template.is_file():
             raise ParameterError(f"Mallen {model.paths.relative(template)} saknas.")
         validate_parameters(template, SCHEMAS[job.template], job.parameters)
-
-
-JobStatus = Literal["klar", "cachad", "misslyckad", "hoppades över"]

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from kommunrapport import __version__
 from kommunrapport.datasets import DATASETS, Dataset, type_table
-from kommunrapport.errors import DataValidationError, Problem
+from kommunrapport.errors import DataValidationError, Problem, sorted_problems
 from kommunrapport.model import FinansiellaMal, Kommunmodell, Malkedja, Organisation, Perioder
 from kommunrapport.paths import ProjectPaths, project_paths
 from kommunrapport.tableio import TableReadError, read_table_text
@@ -364,7 +364,7 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
             tables[ds.name] = (frame, shown)
     _cross_check(c, org, chain, params, tables)
     if c.problems or org is None or chain is None or params is None:
-        return None, sorted(set(c.problems), key=lambda p: (p.file, p.row or 0, p.column or ""))
+        return None, sorted_problems(c.problems)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
     model = Kommunmodell(paths, org, chain, params, frozen, fin)
     return model, []

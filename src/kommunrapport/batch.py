@@ -97,7 +97,7 @@ class _Spec:
     job: Job
     fingerprint: str
     engine: EngineName
-    model: Kommunmodell | None
+    model: Kommunmodell
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -221,14 +221,13 @@ GENERATED_HEADER = (
 )
 
 
-def _write_companions(paths: ProjectPaths, job: Job, model: Kommunmodell | None) -> None:
+def _write_companions(paths: ProjectPaths, job: Job, model: Kommunmodell) -> None:
     """The job's key figures (``<job>.yml``, for narrative to cite) and its open data
     (``<job>_data/``: one CSV per table and ``kolumner.csv`` describing every column)."""
     import yaml
 
-    from kommunrapport import keyfigures, loader, opendata
+    from kommunrapport import keyfigures, opendata
 
-    model = model or loader.load_model(paths)
     figures = keyfigures.compute(model, job.period, job.namnd)
     body = yaml.safe_dump(
         {"nyckeltal": {k: f.text for k, f in figures.items()}},
@@ -340,7 +339,7 @@ def build(
                     job,
                     fingerprints[job.key],
                     engine,
-                    model if engine == "snabb" else None,
+                    model,
                 )
                 pending[pool.submit(run_job, spec)] = job
                 reporter.started(job)

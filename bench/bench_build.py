@@ -67,9 +67,9 @@ import ast, json, time, sys
 start = time.perf_counter()
 import IPython.display
 from IPython.core.formatters import DisplayFormatter
-from kommunrapport.loader import load_model
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.jobs import plan
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.batch.jobs import plan
 from pathlib import Path
 import matplotlib
 matplotlib.use("agg")
@@ -103,7 +103,7 @@ for job in plan(model):
             value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)
             if value is not None:
                 show(value)
-    from kommunrapport import keyfigures
+    from kommunrapport.content import keyfigures
     keyfigures.compute(model, job.period, job.namnd)
 print(json.dumps({{"seconds": time.perf_counter() - start, "outputs": len(rendered)}}))
 """

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests_support import make_example_copy
 
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.data.paths import ProjectPaths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.data.paths import ProjectPaths
 
 REPO_ROOT = Path(__file__).parent.parent
 EXAMPLE_PARTS = ("data", "params", "notebooks", "reports", "assets", "_quarto.yml", "index.qmd")

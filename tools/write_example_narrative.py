@@ -29,11 +29,11 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from kommunrapport.loader import load_model  # noqa: E402
-from kommunrapport.model import Kommunmodell, Period  # noqa: E402
-from kommunrapport.narrative import KOMMUN_JOB, period_jobs  # noqa: E402
-from kommunrapport.paths import ProjectPaths  # noqa: E402
-from kommunrapport.scaffold import load_template  # noqa: E402
+from kommunrapport.data.loader import load_model  # noqa: E402
+from kommunrapport.data.model import Kommunmodell, Period  # noqa: E402
+from kommunrapport.data.paths import ProjectPaths  # noqa: E402
+from kommunrapport.site.narrative import KOMMUN_JOB, period_jobs  # noqa: E402
+from kommunrapport.site.scaffold import load_template  # noqa: E402
 
 EXAMPLE_NOTE = (
     '::: {.callout-note title="Exempeltext"}\n'

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from kommunrapport import __version__
-from kommunrapport.errors import DataValidationError, KommunrapportError
-from kommunrapport.paths import ProjectPaths, find_root
+from kommunrapport.data.errors import DataValidationError, KommunrapportError
+from kommunrapport.data.paths import ProjectPaths, find_root
 
 
 class ExitCode(IntEnum):
@@ -73,8 +73,8 @@ def _main(
 def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
     (reports/<period>/*.qmd). Ändrar inga filer."""
-    from kommunrapport.loader import collect
-    from kommunrapport.narrative import narrative_problems
+    from kommunrapport.data.loader import collect
+    from kommunrapport.site.narrative import narrative_problems
 
     try:
         paths = paths_for(root)
@@ -130,22 +130,22 @@ def build(
 ) -> None:
     """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
     sätt ihop rapporterna med Quarto."""
-    from kommunrapport.batch import build as run_build
-    from kommunrapport.loader import load_model_cached
-    from kommunrapport.narrative import (
-        describe_unfinished,
-        narrative_problems,
-        unfinished_narratives,
-    )
-    from kommunrapport.progress import (
+    from kommunrapport.batch.progress import (
         ConsoleReporter,
         failure_lines,
         seconds,
         summary_line,
         summary_table,
     )
-    from kommunrapport.quarto import QuartoMissingError, QuartoRenderError, render
-    from kommunrapport.site import prepare_site
+    from kommunrapport.batch.runner import build as run_build
+    from kommunrapport.data.loader import load_model_cached
+    from kommunrapport.site.narrative import (
+        describe_unfinished,
+        narrative_problems,
+        unfinished_narratives,
+    )
+    from kommunrapport.site.plan import prepare_site
+    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
@@ -229,7 +229,7 @@ def lab(
     ] = True,
 ) -> None:
     """Starta JupyterLab med realtidssamarbete i projektets rotkatalog."""
-    from kommunrapport.lab import prepare_lab, run_lab, sharing_warning
+    from kommunrapport.collab.lab import prepare_lab, run_lab, sharing_warning
 
     try:
         session = prepare_lab(paths_for(root), ip=ip, port=port, open_browser=browser)
@@ -262,7 +262,11 @@ def check_notebooks(
     root: RootOption = None,
 ) -> None:
     """Kontrollera att anteckningsböckerna saknar utdata och körnummer, som i git (körs i CI)."""
-    from kommunrapport.nbhygiene import DirtyNotebooksError, count_noun, require_clean_notebooks
+    from kommunrapport.collab.nbhygiene import (
+        DirtyNotebooksError,
+        count_noun,
+        require_clean_notebooks,
+    )
 
     try:
         if targets:
@@ -280,7 +284,7 @@ def check_notebooks(
 @app.command("setup-git")
 def setup_git(root: RootOption = None) -> None:
     """Ställ in git-klonen så att anteckningsböcker rensas från utdata vid commit (en gång)."""
-    from kommunrapport.nbhygiene import install_git_filter
+    from kommunrapport.collab.nbhygiene import install_git_filter
 
     try:
         settings = install_git_filter(paths_for(root).root)
@@ -299,9 +303,9 @@ def new_period(
 ) -> None:
     """Skapa analytikernas textfiler för en period (kommunen och varje nämnd) från mallen.
     Bara filer som saknas skapas; befintliga filer ändras aldrig."""
-    from kommunrapport.loader import load_model
-    from kommunrapport.scaffold import describe
-    from kommunrapport.scaffold import new_period as scaffold_period
+    from kommunrapport.data.loader import load_model
+    from kommunrapport.site.scaffold import describe
+    from kommunrapport.site.scaffold import new_period as scaffold_period
 
     try:
         paths = paths_for(root)
@@ -322,8 +326,8 @@ def status(
     ] = None,
 ) -> None:
     """Visa status, ansvarig, antal ord och rubriker utan text för varje textfil."""
-    from kommunrapport.loader import load_model
-    from kommunrapport.narrative import narrative_status, status_table
+    from kommunrapport.data.loader import load_model
+    from kommunrapport.site.narrative import narrative_status, status_table
 
     try:
         rows = narrative_status(load_model(paths_for(root)), period or None)
@@ -341,7 +345,7 @@ def preview(
     root: RootOption = None,
 ) -> None:
     """Skriv en snabb HTML-förhandsvisning av en körd anteckningsbok (utan Quarto)."""
-    from kommunrapport.preview import preview as write_preview
+    from kommunrapport.site.preview import preview as write_preview
 
     try:
         paths = paths_for(root)
@@ -387,8 +391,8 @@ def kolada_fetch(
     ] = 30.0,
 ) -> None:
     """Hämta målkedjans Kolada-nyckeltal för kommunen, riket och jämförelsegrupperna."""
-    from kommunrapport.kolada import fetch
-    from kommunrapport.kolada_client import KoladaError
+    from kommunrapport.kolada.client import KoladaError
+    from kommunrapport.kolada.sync import fetch
 
     try:
         paths = paths_for(root)
@@ -422,7 +426,7 @@ def kolada_import(
     root: RootOption = None,
 ) -> None:
     """Importera en Kolada-export till data/indikatorutfall.csv (utan nätverk)."""
-    from kommunrapport.kolada import import_export
+    from kommunrapport.kolada.sync import import_export
 
     try:
         paths = paths_for(root)

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from kommunrapport.narrative import split_front_matter
+from kommunrapport.site.narrative import split_front_matter
 
 _SHORTCODE = re.compile(r"(?<!\{)\{\{<\s*(embed|meta)\s+([^\s>]+)[^>]*>\}\}(?!\})")
 _FIG_ALT = re.compile(r'!\[\]\((data:[^)]+)\)\{fig-alt="([^"]*)"\}')

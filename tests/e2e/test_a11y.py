@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from a11y_tool import REPO, a11y_unavailable, run_a11y
 
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.preview import preview
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.preview import preview
 
 pytestmark = pytest.mark.skipif(a11y_unavailable() is not None, reason=str(a11y_unavailable()))
 

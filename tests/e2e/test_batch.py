@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kommunrapport.batch import BuildReport, build
+from kommunrapport.batch.runner import BuildReport, build
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.loader import load_model
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
 
 
 def run(paths: ProjectPaths, **kwargs: Any) -> BuildReport:
@@ -190,8 +190,8 @@ def test_standard_kernel_engine_gives_the_same_report(minimal_project: ProjectPa
 def test_open_data_writes_plain_zeros_and_replaces_the_folder(tmp_path: Path) -> None:
     import pandas as pd
 
-    from kommunrapport.batch import write_open_data
-    from kommunrapport.opendata import OpenTable
+    from kommunrapport.batch.runner import write_open_data
+    from kommunrapport.content.opendata import OpenTable
 
     frame = pd.DataFrame({"steg": ["a", "b"], "belopp": [-0.0, -1.5]})
     table = OpenTable(frame, "Test", {"steg": "steg", "belopp": "belopp, mnkr"})

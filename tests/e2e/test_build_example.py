@@ -15,9 +15,9 @@ from tests_support import make_example_copy
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.labels import TEMPLATE_LABELS
-from kommunrapport.loader import load_model
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.content.labels import TEMPLATE_LABELS
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
 
 runner = CliRunner()
 
@@ -85,7 +85,7 @@ def test_without_quarto_everything_before_the_render_is_done(
     paths, _, _ = built
     monkeypatch.delenv("QUARTO_PATH", raising=False)
     monkeypatch.setenv("PATH", str(Path(os.__file__).parent))  # no quarto here
-    monkeypatch.setattr("kommunrapport.quarto._package_binary", lambda: None)
+    monkeypatch.setattr("kommunrapport.site.quarto._package_binary", lambda: None)
     index = paths.period_report("2022-08")
     index.unlink()
     result = runner.invoke(app, ["build", "--rot", str(paths.root)])

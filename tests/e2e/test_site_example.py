@@ -18,12 +18,12 @@ from tests_support import REPO_ROOT, make_example_copy
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.loader import load_model
-from kommunrapport.narrative import narrative_problems, narrative_status, period_jobs
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.preview import preview
-from kommunrapport.quarto import find_quarto, render
-from kommunrapport.site import SitePlan, prepare_site, unresolved_references
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.narrative import narrative_problems, narrative_status, period_jobs
+from kommunrapport.site.plan import SitePlan, prepare_site, unresolved_references
+from kommunrapport.site.preview import preview
+from kommunrapport.site.quarto import find_quarto, render
 
 PERIOD = "2022-08"
 runner = CliRunner()

@@ -10,8 +10,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from kommunrapport.labels import KOMMUN_LABELS, NAMND_LABELS
-from kommunrapport.paths import ROOT_ENV, ProjectPaths
+from kommunrapport.content.labels import KOMMUN_LABELS, NAMND_LABELS
+from kommunrapport.data.paths import ROOT_ENV, ProjectPaths
 
 pytestmark = pytest.mark.slow
 
@@ -81,9 +81,9 @@ def test_both_templates_run_on_the_example(
 def test_the_example_shows_every_bedomning_in_every_period(
     example_project: Callable[[], ProjectPaths],
 ) -> None:
-    from kommunrapport.assessment import Bedomning
-    from kommunrapport.loader import load_model
-    from kommunrapport.rapport import KommunRapport
+    from kommunrapport.content.assessment import Bedomning
+    from kommunrapport.content.rapport import KommunRapport
+    from kommunrapport.data.loader import load_model
 
     model = load_model(example_project())
     for period in model.perioder.perioder:

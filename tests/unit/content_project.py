@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from kommunrapport.loader import load_model
-from kommunrapport.model import Kommunmodell
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.model import Kommunmodell
+from kommunrapport.data.paths import ProjectPaths
 
 KOMMUN: dict[str, Any] = {
     "kommun": {"namn": "Testby kommun", "kolada_id": "9999"},

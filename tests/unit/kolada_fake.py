@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from kommunrapport.kolada_client import BASE_URL_ENV
+from kommunrapport.kolada.client import BASE_URL_ENV
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kolada"
 PREFIX = "/v3"

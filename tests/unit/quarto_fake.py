@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kommunrapport.labels import KOMMUN_LABELS, NAMND_LABELS
-from kommunrapport.narrative import KOMMUN_JOB
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.content.labels import KOMMUN_LABELS, NAMND_LABELS
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.narrative import KOMMUN_JOB
 
 # A 1×1 white PNG.
 PNG = base64.b64encode(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kommunrapport import formatting as fmt
-from kommunrapport.assessment import (
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content.assessment import (
     Andring,
     Bedomning,
     IndikatorBedomning,
@@ -15,7 +15,7 @@ from kommunrapport.assessment import (
     assess_namndmal,
     judge,
 )
-from kommunrapport.model import Bedomningsregel, Inriktningsmal, Namndmal
+from kommunrapport.data.model import Bedomningsregel, Inriktningsmal, Namndmal
 
 RULE = Bedomningsregel(marginal=5)
 U, D, E, X = Bedomning.UPPFYLLT, Bedomning.DELVIS, Bedomning.EJ_UPPFYLLT, Bedomning.EJ_BEDOMBAR

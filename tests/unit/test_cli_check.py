@@ -3,7 +3,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.data.paths import ProjectPaths
 
 runner = CliRunner()
 

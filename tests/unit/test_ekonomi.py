@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from content_project import PERIODER, TABLES, load
 
-from kommunrapport import ekonomi as eko
-from kommunrapport import formatting as fmt
-from kommunrapport.assessment import Bedomning
-from kommunrapport.model import Kommunmodell
-from kommunrapport.rapport import KommunRapport, NamndRapport
+from kommunrapport.content import ekonomi as eko
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content.assessment import Bedomning
+from kommunrapport.content.rapport import KommunRapport, NamndRapport
+from kommunrapport.data.model import Kommunmodell
 
 NB, MINUS = fmt.NBSP, fmt.MINUS
 

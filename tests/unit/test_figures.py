@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from content_project import load
 
-from kommunrapport import figures
-from kommunrapport import formatting as fmt
-from kommunrapport.model import Kommunmodell
-from kommunrapport.rapport import KommunRapport, NamndRapport
+from kommunrapport.content import figures
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content.rapport import KommunRapport, NamndRapport
+from kommunrapport.data.model import Kommunmodell
 
 NB, MINUS = fmt.NBSP, fmt.MINUS
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kommunrapport import formatting as fmt
+from kommunrapport.content import formatting as fmt
 
 NB = "\u00a0"
 MINUS = "\u2212"

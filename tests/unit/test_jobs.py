@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport.errors import ParameterError
-from kommunrapport.jobs import (
+from kommunrapport.batch.jobs import (
     KommunParameters,
     NamndParameters,
     declared_parameters,
@@ -16,8 +15,9 @@ from kommunrapport.jobs import (
     validate_jobs,
     validate_parameters,
 )
-from kommunrapport.loader import load_model
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.data.errors import ParameterError
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
 
 
 def test_plan_has_a_job_per_namnd_and_one_for_the_kommun(minimal_project: ProjectPaths) -> None:

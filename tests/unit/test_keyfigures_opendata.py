@@ -7,9 +7,9 @@ import re
 import pytest
 from content_project import load
 
-from kommunrapport import formatting as fmt
-from kommunrapport import keyfigures, opendata
-from kommunrapport.model import Kommunmodell
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content import keyfigures, opendata
+from kommunrapport.data.model import Kommunmodell
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -23,8 +23,16 @@ from kolada_fake import (
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.errors import DataValidationError
-from kommunrapport.kolada import (
+from kommunrapport.data.errors import DataValidationError
+from kommunrapport.data.loader import check, load_model
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.kolada.client import (
+    BASE_URL_ENV,
+    KoladaNetworkError,
+    KoladaResponseError,
+    RetryPolicy,
+)
+from kommunrapport.kolada.sync import (
     KOLADA_SOURCE_NOTE,
     FetchPlanError,
     FetchReport,
@@ -35,14 +43,6 @@ from kommunrapport.kolada import (
     make_client,
     plan_fetch,
 )
-from kommunrapport.kolada_client import (
-    BASE_URL_ENV,
-    KoladaNetworkError,
-    KoladaResponseError,
-    RetryPolicy,
-)
-from kommunrapport.loader import check, load_model
-from kommunrapport.paths import ProjectPaths
 
 KPIS = {"N15419", "N20891"}
 GROUP = "G36123"

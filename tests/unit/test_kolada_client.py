@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from kolada_fake import FakeKolada, Fault, direct_to_fake, real_values
 
-from kommunrapport.kolada_client import (
+from kommunrapport.kolada.client import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     KoladaClient,

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from kolada_fake import FakeKolada, direct_to_fake, real_groups, real_kpis, real_values
 
-from kommunrapport.datasets import DATASETS, type_table
-from kommunrapport.kolada import fetch, load_kpi_metadata, make_client, plan_fetch
-from kommunrapport.kolada_client import RetryPolicy
-from kommunrapport.loader import check
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.tableio import read_table_text
+from kommunrapport.data.datasets import DATASETS, type_table
+from kommunrapport.data.loader import check
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.tableio import read_table_text
+from kommunrapport.kolada.client import RetryPolicy
+from kommunrapport.kolada.sync import fetch, load_kpi_metadata, make_client, plan_fetch
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.lab import LabError, LabSession, is_loopback, prepare_lab, sharing_warning
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.collab.lab import LabError, LabSession, is_loopback, prepare_lab, sharing_warning
+from kommunrapport.data.paths import ProjectPaths
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_cli_prints_the_url_and_the_warning_then_runs_the_lab(
     project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[LabSession] = []
-    monkeypatch.setattr("kommunrapport.lab.run_lab", started.append)
+    monkeypatch.setattr("kommunrapport.collab.lab.run_lab", started.append)
 
     result = CliRunner().invoke(
         app,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport.errors import DataValidationError, Problem
-from kommunrapport.loader import check, load_model
-from kommunrapport.paths import ProjectPaths
+from kommunrapport.data.errors import DataValidationError, Problem
+from kommunrapport.data.loader import check, load_model
+from kommunrapport.data.paths import ProjectPaths
 
 
 def test_minimal_project_loads_into_a_typed_model(minimal_project: ProjectPaths) -> None:

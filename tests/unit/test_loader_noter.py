@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from content_project import write_project
 
-from kommunrapport.errors import Problem
-from kommunrapport.loader import check, load_model
+from kommunrapport.data.errors import Problem
+from kommunrapport.data.loader import check, load_model
 
 FILE = "data/noter.csv"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from content_project import load, malkedja_with
 
-from kommunrapport import formatting as fmt
-from kommunrapport import mal
-from kommunrapport.assessment import Bedomning
-from kommunrapport.errors import ParameterError
-from kommunrapport.model import Kommunmodell
-from kommunrapport.rapport import KommunRapport, NamndRapport
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content import mal
+from kommunrapport.content.assessment import Bedomning
+from kommunrapport.content.rapport import KommunRapport, NamndRapport
+from kommunrapport.data.errors import ParameterError
+from kommunrapport.data.model import Kommunmodell
 
 U, D, E, X = Bedomning.UPPFYLLT, Bedomning.DELVIS, Bedomning.EJ_UPPFYLLT, Bedomning.EJ_BEDOMBAR
 
@@ -116,7 +116,7 @@ def test_overrides_from_data_are_applied_and_shown(tmp_path: Path) -> None:
 def test_an_override_must_name_its_own_goal(tmp_path: Path) -> None:
     from content_project import write_project
 
-    from kommunrapport.loader import check
+    from kommunrapport.data.loader import check
 
     rows = [
         {

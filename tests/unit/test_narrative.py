@@ -10,8 +10,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.loader import load_model
-from kommunrapport.narrative import (
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.narrative import (
     describe_unfinished,
     file_problems,
     is_generated,
@@ -21,7 +22,6 @@ from kommunrapport.narrative import (
     status_table,
     unfinished_narratives,
 )
-from kommunrapport.paths import ProjectPaths
 
 runner = CliRunner()
 

@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.nbhygiene import (
+from kommunrapport.collab.nbhygiene import (
     NBSTRIPOUT_ARGS,
     DirtyNotebooksError,
     NotebookHygieneError,

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from content_project import TABLES, load
 
-from kommunrapport import formatting as fmt
-from kommunrapport import noter as nt
-from kommunrapport import opendata
-from kommunrapport.labels import KOMMUN_LABELS
-from kommunrapport.model import Kommunmodell
-from kommunrapport.rapport import KOMMUN_OUTPUTS, KommunRapport
-from kommunrapport.scaffold import load_template, render_narrative
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content import noter as nt
+from kommunrapport.content import opendata
+from kommunrapport.content.labels import KOMMUN_LABELS
+from kommunrapport.content.rapport import KOMMUN_OUTPUTS, KommunRapport
+from kommunrapport.data.model import Kommunmodell
+from kommunrapport.site.scaffold import load_template, render_narrative
 
 NB, MINUS = fmt.NBSP, fmt.MINUS
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "kommun.ipynb"

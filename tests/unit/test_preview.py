@@ -9,8 +9,8 @@ from quarto_fake import executed, template_notebook
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.preview import PreviewError, alt_text, cell_options, preview
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.preview import PreviewError, alt_text, cell_options, preview
 
 runner = CliRunner()
 

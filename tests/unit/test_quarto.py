@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport import quarto as quarto_module
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.quarto import (
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site import quarto as quarto_module
+from kommunrapport.site.quarto import (
     QUARTO_PATH_ENV,
     QuartoMissingError,
     QuartoRenderError,

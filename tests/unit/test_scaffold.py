@@ -11,12 +11,12 @@ from quarto_fake import STAND_IN_KEYS, write_templates, write_text
 from typer.testing import CliRunner
 
 from kommunrapport.cli import ExitCode, app
-from kommunrapport.fsutil import create_exclusive
-from kommunrapport.labels import KOMMUN_LABELS, NAMND_LABELS
-from kommunrapport.loader import load_model
-from kommunrapport.narrative import narrative_problems, parse_narrative
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.scaffold import (
+from kommunrapport.content.labels import KOMMUN_LABELS, NAMND_LABELS
+from kommunrapport.data.fsutil import create_exclusive
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.narrative import narrative_problems, parse_narrative
+from kommunrapport.site.scaffold import (
     ScaffoldError,
     load_template,
     new_period,
@@ -44,7 +44,7 @@ def _embeds(text: str) -> list[str]:
 
 
 def test_template_labels_are_those_of_the_contract() -> None:
-    """A label renamed in kommunrapport.labels must be renamed in the templates too."""
+    """A label renamed in kommunrapport.content.labels must be renamed in the templates too."""
     for name, labels in (("namnd", NAMND_LABELS), ("kommun", KOMMUN_LABELS)):
         placed = load_template(name).placed_labels()
         assert placed <= set(labels), placed - set(labels)

@@ -13,11 +13,10 @@ import pytest
 import yaml
 from quarto_fake import STAND_IN_KEYS, fake_build, write_templates, write_text
 
-from kommunrapport.loader import load_model
-from kommunrapport.narrative import is_generated, parse_narrative, read_narrative
-from kommunrapport.paths import ProjectPaths
-from kommunrapport.scaffold import new_period, project_template_files
-from kommunrapport.site import (
+from kommunrapport.data.loader import load_model
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.narrative import is_generated, parse_narrative, read_narrative
+from kommunrapport.site.plan import (
     SiteError,
     UnresolvedReferencesError,
     chapter_body,
@@ -26,6 +25,7 @@ from kommunrapport.site import (
     unique_label,
     unresolved_references,
 )
+from kommunrapport.site.scaffold import new_period, project_template_files
 
 PERIOD = "2022-08"
 JOBS = ("kommun", "bun", "sn")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from content_project import KOMMUN, load
 
-from kommunrapport import keyfigures, opendata, suppression
-from kommunrapport.model import Kommunmodell
-from kommunrapport.rapport import KommunRapport, NamndRapport
+from kommunrapport.content import keyfigures, opendata, suppression
+from kommunrapport.content.rapport import KommunRapport, NamndRapport
+from kommunrapport.data.model import Kommunmodell
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport.tableio import TableReadError, parse_number, read_table_text
+from kommunrapport.data.tableio import TableReadError, parse_number, read_table_text
 
 
 @pytest.mark.parametrize(

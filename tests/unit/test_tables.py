@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from kommunrapport import formatting as fmt
-from kommunrapport.tables import Kolumn, Tabell, Text
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content.tables import Kolumn, Tabell, Text
 
 NB, MINUS = fmt.NBSP, fmt.MINUS
 

@@ -1,5 +1,5 @@
 """The template notebooks keep their contract: parameters, one library call per labelled cell,
-every label of kommunrapport.labels with a Swedish caption, stored without outputs."""
+every label of kommunrapport.content.labels with a Swedish caption, stored without outputs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from kommunrapport.labels import KOMMUN_LABELS, NAMND_LABELS
-from kommunrapport.rapport import KOMMUN_OUTPUTS, NAMND_OUTPUTS, KommunRapport, NamndRapport
+from kommunrapport.content.labels import KOMMUN_LABELS, NAMND_LABELS
+from kommunrapport.content.rapport import KOMMUN_OUTPUTS, NAMND_OUTPUTS, KommunRapport, NamndRapport
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -71,7 +71,7 @@ def test_parameters_cell_has_exactly_the_contract(name: str) -> None:
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_batch_runner_reads_the_same_parameters(name: str) -> None:
-    from kommunrapport.jobs import declared_parameters
+    from kommunrapport.batch.jobs import declared_parameters
 
     declared = declared_parameters(NOTEBOOKS / f"{name}.ipynb")
     assert set(declared) == set(CASES[name][3])
@@ -110,7 +110,7 @@ def test_no_logic_no_paths_and_nothing_unlabelled_displays(name: str) -> None:
     code = [c for c in _nb(name)["cells"] if c["cell_type"] == "code"]
     unlabelled = [_source(c) for c in code if "#| label:" not in _source(c)]
     # parameters, imports, and the one line that loads the report: none of them displays
-    assert unlabelled[1] == f"from kommunrapport.rapport import {cls.__name__}"
+    assert unlabelled[1] == f"from kommunrapport.content.rapport import {cls.__name__}"
     assert unlabelled[2].startswith(f"rapport = {cls.__name__}.load(")
     assert len(unlabelled) == 3
     for cell in code:

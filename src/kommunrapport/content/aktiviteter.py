@@ -1,0 +1,97 @@
+"""Aktiviteter och åtaganden: what the förvaltning does to reach each nämndmål."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content import period as per
+from kommunrapport.content.tables import Kolumn, Tabell
+from kommunrapport.data.datasets import AKTIVITET_STATUS
+from kommunrapport.data.model import Kommunmodell
+
+
+@dataclass(frozen=True)
+class Aktivitet:
+    id: str
+    namndmal: str
+    namndmal_namn: str
+    beskrivning: str
+    ansvarig: str
+    slutdatum: date | None
+    status: str
+    kommentar: str
+
+
+def aktiviteter(model: Kommunmodell, period_id: str, namnd_id: str) -> list[Aktivitet]:
+    """The nämnd's activities in the period, ordered by nämndmål (as in the goal chain)."""
+    per.period(model, period_id)
+    goals = model.namndmal_for(namnd_id)
+    order = {g.id: i for i, g in enumerate(goals)}
+    names = {g.id: g.namn for g in goals}
+    t = model.table("aktiviteter")
+    t = t[(t["period"] == period_id) & (t["namnd"] == namnd_id)]
+    out = [
+        Aktivitet(
+            str(r["id"]),
+            str(r["namndmal"]),
+            names.get(str(r["namndmal"]), str(r["namndmal"])),
+            str(r["beskrivning"]),
+            str(r["ansvarig"]),
+            r["slutdatum"] if isinstance(r["slutdatum"], date) else None,
+            str(r["status"]),
+            "" if fmt.is_missing(r["kommentar"]) or r["kommentar"] is None else str(r["kommentar"]),
+        )
+        for _, r in t.iterrows()
+    ]
+    return sorted(out, key=lambda a: (order.get(a.namndmal, len(order)), a.id))
+
+
+def aktivitet_tabell(acts: list[Aktivitet]) -> Tabell:
+    rows = tuple(
+        (
+            a.namndmal_namn,
+            a.beskrivning,
+            a.ansvarig,
+            a.slutdatum.isoformat() if a.slutdatum else fmt.MISSING,
+            a.status[:1].upper() + a.status[1:],
+            a.kommentar or fmt.MISSING,
+        )
+        for a in acts
+    )
+    return Tabell(
+        (
+            Kolumn.text("Nämndmål", 3),
+            Kolumn.text("Aktivitet", 3),
+            Kolumn.text("Ansvarig", 2),
+            Kolumn.text("Slutdatum", 2),
+            Kolumn.text("Status", 2),
+            Kolumn.text("Kommentar", 4),
+        ),
+        rows,
+        tom="Inga aktiviteter är registrerade för perioden.",
+    )
+
+
+def status_counts(acts: list[Aktivitet]) -> dict[str, int]:
+    """Number of activities per status, every status included, in the registry's order."""
+    return {s: sum(1 for a in acts if a.status == s) for s in AKTIVITET_STATUS}
+
+
+def status_tabell(acts: list[Aktivitet]) -> Tabell:
+    c = status_counts(acts)
+    total = sum(c.values())
+    rows = tuple(
+        (
+            s[:1].upper() + s[1:],
+            fmt.number(n),
+            fmt.percent(fmt.share(n, total)) if total else fmt.MISSING,
+        )
+        for s, n in c.items()
+    )
+    return Tabell(
+        (Kolumn.text("Status", 3), Kolumn.tal("Antal", 1), Kolumn.tal("Andel", 1)),
+        rows,
+        summa=(("Totalt", fmt.number(total), fmt.percent(100) if total else fmt.MISSING),),
+    )

@@ -1,0 +1,209 @@
+"""Personal: sjukfrånvaro by kön and the number of employees, with small counts suppressed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content import period as per
+from kommunrapport.content import suppression
+from kommunrapport.content.suppression import KonUrval
+from kommunrapport.content.tables import Kolumn, Tabell
+from kommunrapport.data.model import Kommunmodell
+
+
+@dataclass(frozen=True)
+class Personaldata:
+    """One nämnd's (or the whole kommun's) personnel figures for one period."""
+
+    namn: str
+    sjuk_t: float | None
+    sjuk_k: float | None
+    sjuk_m: float | None
+    anst_t: float | None
+    anst_k: float | None
+    anst_m: float | None
+
+    def urval(self, threshold: int) -> KonUrval:
+        return suppression.by_kon(self.anst_t, self.anst_k, self.anst_m, threshold)
+
+
+def _f(value: object) -> float | None:
+    return None if value is None or fmt.is_missing(value) else float(value)  # type: ignore[arg-type]
+
+
+def _row(name: str, r: pd.Series) -> Personaldata:
+    return Personaldata(
+        name,
+        _f(r["sjukfranvaro_totalt"]),
+        _f(r["sjukfranvaro_kvinnor"]),
+        _f(r["sjukfranvaro_man"]),
+        _f(r["anstallda"]),
+        _f(r["anstallda_kvinnor"]),
+        _f(r["anstallda_man"]),
+    )
+
+
+def personal(model: Kommunmodell, period_id: str, namnd_id: str) -> Personaldata | None:
+    t = model.table("personal")
+    t = t[(t["period"] == period_id) & (t["namnd"] == namnd_id)]
+    if t.empty:
+        return None
+    return _row(model.namnd(namnd_id).namn, t.iloc[0])
+
+
+def _weighted(rates: list[tuple[float | None, float | None]]) -> float | None:
+    pairs = [(r, w) for r, w in rates if r is not None and w is not None and w > 0]
+    weight = sum(w for _, w in pairs)
+    return sum(r * w for r, w in pairs) / weight if weight else None
+
+
+def kommun_total(rows: list[Personaldata], name: str = "Hela kommunen") -> Personaldata | None:
+    """The kommun's figures: head counts summed, sjukfrånvaro weighted by head count."""
+    if not rows:
+        return None
+
+    def total(get: str) -> float | None:
+        values = [getattr(r, get) for r in rows if getattr(r, get) is not None]
+        return sum(values) if values else None
+
+    return Personaldata(
+        name,
+        _weighted([(r.sjuk_t, r.anst_t) for r in rows]),
+        _weighted([(r.sjuk_k, r.anst_k) for r in rows]),
+        _weighted([(r.sjuk_m, r.anst_m) for r in rows]),
+        total("anst_t"),
+        total("anst_k"),
+        total("anst_m"),
+    )
+
+
+def total_urval(rows: list[Personaldata], total: Personaldata, threshold: int) -> KonUrval:
+    """What the kommun's total row may show. When a nämnd's kön figures are suppressed, the
+    total's kön figures are too: otherwise total − the other nämnder would give them back
+    (for the head count and, through the weighted mean, for the sjukfrånvaro)."""
+    own = total.urval(threshold)
+    hidden = any(not (r.urval(threshold).kvinnor and r.urval(threshold).man) for r in rows)
+    return KonUrval(own.totalt, own.kvinnor and not hidden, own.man and not hidden)
+
+
+def personal_kommun(model: Kommunmodell, period_id: str) -> list[Personaldata]:
+    p = per.period(model, period_id)
+    out = []
+    for n in p.namnder:
+        row = personal(model, period_id, n.id)
+        if row is not None:
+            out.append(row)
+    return out
+
+
+def _rate(value: float | None, shown: bool, threshold: int) -> str:
+    if value is None:
+        return fmt.MISSING
+    return fmt.percent(value, 1) if shown else suppression.marker(threshold)
+
+
+def personal_tabell(
+    model: Kommunmodell, period_id: str, now: Personaldata | None, before: Personaldata | None
+) -> Tabell:
+    """One nämnd: sjukfrånvaro this period and a year earlier, the change, head counts."""
+    p = per.period(model, period_id)
+    threshold = model.kommun.minsta_antal
+    if now is None:
+        return Tabell((Kolumn.text("Mått"),), (), tom="Personaldata saknas för perioden.")
+    sel = now.urval(threshold)
+    prev_sel = before.urval(threshold) if before else KonUrval(True, True, True)
+    last = per.same_month_last_year(period_id)
+    span = f"{fmt.month_span(p.month)} {p.year}"
+    span_before = f"{fmt.month_span(p.month)} {p.year - 1}"
+
+    def change(a: float | None, b: float | None, shown: bool) -> str:
+        if not shown:
+            return suppression.marker(threshold)
+        return fmt.number(None if a is None or b is None else a - b, 1, sign=True)
+
+    rows = [
+        (
+            f"Sjukfrånvaro {span}",
+            _rate(now.sjuk_t, sel.totalt, threshold),
+            _rate(now.sjuk_k, sel.kvinnor, threshold),
+            _rate(now.sjuk_m, sel.man, threshold),
+        ),
+        (
+            f"Sjukfrånvaro {span_before}",
+            _rate(before.sjuk_t if before else None, prev_sel.totalt, threshold),
+            _rate(before.sjuk_k if before else None, prev_sel.kvinnor, threshold),
+            _rate(before.sjuk_m if before else None, prev_sel.man, threshold),
+        ),
+        (
+            "Förändring (procentenheter)",
+            change(now.sjuk_t, before.sjuk_t if before else None, sel.totalt and prev_sel.totalt),
+            change(now.sjuk_k, before.sjuk_k if before else None, sel.kvinnor and prev_sel.kvinnor),
+            change(now.sjuk_m, before.sjuk_m if before else None, sel.man and prev_sel.man),
+        ),
+        (
+            "Antal anställda",
+            suppression.count_text(now.anst_t, sel.totalt, threshold),
+            suppression.count_text(now.anst_k, sel.kvinnor, threshold),
+            suppression.count_text(now.anst_m, sel.man, threshold),
+        ),
+    ]
+    notes = ["Sjukfrånvaro: sjukfrånvarotimmar i procent av ordinarie arbetstid."]
+    if before is None:
+        notes.append(f"Uppgifter för {last} saknas, så förändringen kan inte beräknas.")
+    if sel.any_hidden or prev_sel.any_hidden:
+        notes.append(suppression.note(threshold))
+    return Tabell(
+        (
+            Kolumn.text("Mått", 3),
+            Kolumn.tal("Totalt", 1),
+            Kolumn.tal("Kvinnor", 1),
+            Kolumn.tal("Män", 1),
+        ),
+        tuple(rows),
+        noter=tuple(notes),
+    )
+
+
+def personal_kommun_tabell(model: Kommunmodell, period_id: str, rows: list[Personaldata]) -> Tabell:
+    threshold = model.kommun.minsta_antal
+    p = per.period(model, period_id)
+
+    total = kommun_total(rows)
+
+    def cells(r: Personaldata) -> tuple[str, ...]:
+        sel = total_urval(rows, r, threshold) if r is total else r.urval(threshold)
+        return (
+            r.namn,
+            suppression.count_text(r.anst_t, sel.totalt, threshold),
+            suppression.count_text(r.anst_k, sel.kvinnor, threshold),
+            suppression.count_text(r.anst_m, sel.man, threshold),
+            _rate(r.sjuk_t, sel.totalt, threshold),
+            _rate(r.sjuk_k, sel.kvinnor, threshold),
+            _rate(r.sjuk_m, sel.man, threshold),
+        )
+
+    hidden = any(r.urval(threshold).any_hidden for r in rows)
+    notes = [
+        f"Sjukfrånvaro {fmt.month_span(p.month)} {p.year} i procent av ordinarie arbetstid. "
+        "Hela kommunens sjukfrånvaro är vägd med antalet anställda per nämnd.",
+    ]
+    if hidden:
+        notes.append(suppression.note(threshold))
+    return Tabell(
+        (
+            Kolumn.text("Nämnd", 3),
+            Kolumn.tal("Anställda", 1),
+            Kolumn.tal("Kvinnor", 1),
+            Kolumn.tal("Män", 1),
+            Kolumn.tal("Sjukfrånvaro", 1),
+            Kolumn.tal("Sjukfrånvaro kvinnor", 1),
+            Kolumn.tal("Sjukfrånvaro män", 1),
+        ),
+        tuple(cells(r) for r in rows),
+        summa=(cells(total),) if total else (),
+        noter=tuple(notes),
+        tom="Personaldata saknas för perioden.",
+    )

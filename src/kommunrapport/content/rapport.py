@@ -1,0 +1,292 @@
+"""What the template notebooks call: one object per report, one method per labelled output.
+
+``NamndRapport.load(period, namnd, jamforelsegrupp, markera)`` loads the model once and
+checks the parameters; each method returns something that displays itself (a
+:class:`~kommunrapport.content.tables.Tabell`, a
+:class:`~kommunrapport.content.figures.Figur` or a short
+:class:`~kommunrapport.content.tables.Text`). Intermediate results are cached on the instance only,
+never in the module, so nothing is shared between reports or jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Final
+
+from kommunrapport.content import aktiviteter as akt
+from kommunrapport.content import ekonomi as eko
+from kommunrapport.content import figures, mal
+from kommunrapport.content import internkontroll as ik
+from kommunrapport.content import noter as nt
+from kommunrapport.content import period as per
+from kommunrapport.content import personal as pers
+from kommunrapport.content.tables import Tabell, Text
+from kommunrapport.data.errors import ParameterError
+from kommunrapport.data.model import Kommunmodell, Namnd, Period
+
+NAMND_OUTPUTS: Final[dict[str, str]] = {
+    "tbl-maluppfyllelse": "maluppfyllelse",
+    "tbl-indikatorer": "indikatorer",
+    "fig-indikatorer": "indikatordiagram",
+    "tbl-aktiviteter": "aktiviteter",
+    "tbl-aktiviteter-status": "aktivitetsstatus",
+    "tbl-drift": "drift",
+    "fig-drift": "driftdiagram",
+    "tbl-investeringar": "investeringar",
+    "tbl-personal": "personal",
+    "tbl-internkontroll": "internkontroll",
+}
+"""Label (kommunrapport.content.labels.NAMND_LABELS) → the NamndRapport method its cell calls."""
+
+KOMMUN_OUTPUTS: Final[dict[str, str]] = {
+    "tbl-roda-traden": "roda_traden",
+    "tbl-inriktningsmal": "inriktningsmal",
+    "tbl-luckor": "luckor",
+    "tbl-maluppfyllelse-namnder": "maluppfyllelse_namnder",
+    "tbl-drift-namnder": "drift",
+    "fig-drift-namnder": "avvikelsediagram",
+    "tbl-investeringar-kommun": "investeringar",
+    "tbl-resultatrakning": "resultatrakning",
+    "tbl-balansrakning": "balansrakning",
+    "tbl-balanskrav": "balanskrav",
+    "tbl-finansiella-mal": "finansiella_mal",
+    "tbl-nyckeltal": "nyckeltal",
+    "tbl-kassaflode": "kassaflode",
+    "tbl-personal-kommun": "personal",
+    "tbl-noter": "noter",
+}
+"""Label (kommunrapport.content.labels.KOMMUN_LABELS) → the KommunRapport method its cell calls."""
+
+
+def _check_text(name: str, value: object, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if not isinstance(value, str) or not value:
+        raise ParameterError(
+            f"Parametern {name} ska vara en text{' eller None' if optional else ''}, "
+            f"inte {value!r}."
+        )
+
+
+def _load(model: Kommunmodell | None) -> Kommunmodell:
+    if model is not None:
+        return model
+    from kommunrapport.data.loader import load_model
+
+    return load_model()
+
+
+class NamndRapport:
+    """One nämnd's report for one period."""
+
+    def __init__(
+        self,
+        model: Kommunmodell,
+        period: str,
+        namnd: str,
+        jamforelsegrupp: str | None = None,
+        markera: Sequence[str] = (),
+    ) -> None:
+        _check_text("period", period)
+        _check_text("namnd", namnd)
+        _check_text("jamforelsegrupp", jamforelsegrupp, optional=True)
+        if isinstance(markera, str) or not all(isinstance(m, str) for m in markera):
+            raise ParameterError(
+                f"Parametern markera ska vara en lista av indikator-id, inte {markera!r}."
+            )
+        self.model = model
+        self.period: Period = per.period(model, period)
+        self.namnd: Namnd = per.namnd(model, period, namnd)
+        self.jamforelsegrupp = jamforelsegrupp
+        self.markera = tuple(markera)
+        self.maluppfyllelse_data  # noqa: B018 - validate jamforelsegrupp and markera now
+
+    @classmethod
+    def load(
+        cls,
+        period: str,
+        namnd: str,
+        jamforelsegrupp: str | None = None,
+        markera: Sequence[str] = (),
+        model: Kommunmodell | None = None,
+    ) -> NamndRapport:
+        """Load the project's model (found from here) and prepare the report."""
+        return cls(_load(model), period, namnd, jamforelsegrupp, markera)
+
+    @classmethod
+    def from_params(cls, model: Kommunmodell, period: str, namnd: str) -> NamndRapport:
+        """The report as params/perioder.yml configures it (comparison group, highlights):
+        what the batch runner's notebook gets, for key figures and open data."""
+        p = per.period(model, period)
+        options = next((n for n in p.namnder if n.id == namnd), None)
+        if options is None:
+            per.namnd(model, period, namnd)  # raises the Swedish error
+            raise AssertionError  # pragma: no cover
+        return cls(model, period, namnd, options.jamforelsegrupp, options.markera)
+
+    # --- computed once per report ---------------------------------------------------------
+    @cached_property
+    def maluppfyllelse_data(self) -> mal.Maluppfyllelse:
+        return mal.maluppfyllelse(
+            self.model,
+            mal.Indikatordata(self.model),
+            self.period.id,
+            self.namnd.id,
+            self.jamforelsegrupp,
+            self.markera,
+        )
+
+    @cached_property
+    def aktivitet_data(self) -> list[akt.Aktivitet]:
+        return akt.aktiviteter(self.model, self.period.id, self.namnd.id)
+
+    @cached_property
+    def drift_data(self) -> eko.Drift:
+        return eko.drift_namnd(self.model, self.period.id, self.namnd.id)
+
+    @cached_property
+    def investering_data(self) -> eko.Investeringar:
+        return eko.investeringar(self.model, self.period.id, self.namnd.id)
+
+    @cached_property
+    def personal_data(self) -> tuple[pers.Personaldata | None, pers.Personaldata | None]:
+        last = per.same_month_last_year(self.period.id)
+        return (
+            pers.personal(self.model, self.period.id, self.namnd.id),
+            pers.personal(self.model, last, self.namnd.id),
+        )
+
+    @cached_property
+    def kontroll_data(self) -> list[ik.Kontroll]:
+        return ik.kontroller(self.model, self.period.id, self.namnd.id)
+
+    # --- the labelled outputs ----------------------------------------------------------------
+    def maluppfyllelse(self) -> Tabell:
+        return mal.maluppfyllelse_tabell(self.model, self.maluppfyllelse_data)
+
+    def indikatorer(self) -> Tabell:
+        return mal.indikator_tabell(self.model, self.maluppfyllelse_data)
+
+    def indikatordiagram(self) -> figures.Figur | Text:
+        fig = figures.indikator_figur(self.maluppfyllelse_data)
+        return fig or Text("Nämndens mål har inga indikatorer att visa i diagram.")
+
+    def aktiviteter(self) -> Tabell:
+        return akt.aktivitet_tabell(self.aktivitet_data)
+
+    def aktivitetsstatus(self) -> Tabell:
+        return akt.status_tabell(self.aktivitet_data)
+
+    def drift(self) -> Tabell:
+        return eko.drift_tabell(self.drift_data)
+
+    def driftdiagram(self) -> figures.Figur | Text:
+        fig = figures.drift_figur(self.drift_data)
+        return fig or Text("Driftredovisning saknas för perioden.")
+
+    def investeringar(self) -> Tabell:
+        return eko.investering_tabell(self.investering_data)
+
+    def personal(self) -> Tabell:
+        now, before = self.personal_data
+        return pers.personal_tabell(self.model, self.period.id, now, before)
+
+    def internkontroll(self) -> Tabell:
+        return ik.internkontroll_tabell(self.kontroll_data)
+
+    def __repr__(self) -> str:
+        return f"{self.namnd.namn}: {self.period.titel}"
+
+
+class KommunRapport:
+    """The whole kommun's report for one period."""
+
+    def __init__(self, model: Kommunmodell, period: str) -> None:
+        _check_text("period", period)
+        self.model = model
+        self.period: Period = per.period(model, period)
+
+    @classmethod
+    def load(cls, period: str, model: Kommunmodell | None = None) -> KommunRapport:
+        return cls(_load(model), period)
+
+    # --- computed once per report ---------------------------------------------------------
+    @cached_property
+    def roda_traden_data(self) -> mal.RodaTraden:
+        return mal.roda_traden(self.model, mal.Indikatordata(self.model), self.period.id)
+
+    @cached_property
+    def drift_data(self) -> eko.Drift:
+        return eko.drift_kommun(self.model, self.period.id)
+
+    @cached_property
+    def ekonomi_data(self) -> eko.Ekonomi:
+        return eko.ekonomi(self.model, self.period.id)
+
+    @cached_property
+    def balanskrav_data(self) -> eko.Balanskrav:
+        return eko.balanskrav(self.model, self.period.id, self.ekonomi_data.rr)
+
+    @cached_property
+    def finansiella_mal_data(self) -> list[eko.FinansielltMalUtfall]:
+        return eko.finansiella_mal(self.model, self.ekonomi_data)
+
+    @cached_property
+    def personal_data(self) -> list[pers.Personaldata]:
+        return pers.personal_kommun(self.model, self.period.id)
+
+    @cached_property
+    def noter_data(self) -> nt.Noter:
+        return nt.noter(self.model, self.period.id, self.ekonomi_data)
+
+    # --- the labelled outputs ----------------------------------------------------------------
+    def roda_traden(self) -> Tabell:
+        return mal.roda_traden_tabell(self.model, self.roda_traden_data)
+
+    def inriktningsmal(self) -> Tabell:
+        return mal.inriktningsmal_tabell(self.roda_traden_data)
+
+    def luckor(self) -> Tabell:
+        return mal.luckor_tabell(mal.luckor(self.model, self.roda_traden_data))
+
+    def maluppfyllelse_namnder(self) -> Tabell:
+        return mal.maluppfyllelse_namnder_tabell(self.model, self.roda_traden_data)
+
+    def drift(self) -> Tabell:
+        return eko.drift_tabell(self.drift_data, forsta="Nämnd")
+
+    def avvikelsediagram(self) -> figures.Figur | Text:
+        fig = figures.avvikelse_figur(self.drift_data)
+        return fig or Text("Driftredovisning saknas för perioden.")
+
+    def investeringar(self) -> Tabell:
+        return eko.investering_per_namnd_tabell(self.model, self.ekonomi_data.investeringar)
+
+    def resultatrakning(self) -> Tabell:
+        return eko.resultatrakning_tabell(self.ekonomi_data.rr)
+
+    def balansrakning(self) -> Tabell:
+        e = self.ekonomi_data
+        return eko.balansrakning_tabell(self.model, e.br, e.br_forra)
+
+    def balanskrav(self) -> Tabell:
+        return eko.balanskrav_tabell(self.balanskrav_data)
+
+    def finansiella_mal(self) -> Tabell:
+        return eko.finansiella_mal_tabell(self.finansiella_mal_data)
+
+    def nyckeltal(self) -> Tabell:
+        return eko.nyckeltal_tabell(self.ekonomi_data)
+
+    def kassaflode(self) -> Tabell:
+        return eko.kassaflode_tabell(self.model, self.period.id)
+
+    def personal(self) -> Tabell:
+        return pers.personal_kommun_tabell(self.model, self.period.id, self.personal_data)
+
+    def noter(self) -> Tabell:
+        return nt.noter_tabell(self.noter_data)
+
+    def __repr__(self) -> str:
+        return f"{self.model.kommun.namn}: {self.period.titel}"

@@ -1,0 +1,216 @@
+"""The typed, immutable model of a kommun's shared data.
+
+YAML files are read into pydantic models (frozen, unknown keys forbidden); tables are
+pandas frames that code asks for by dataset name and gets a copy of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from kommunrapport.data.paths import ProjectPaths
+
+Id = Annotated[str, StringConstraints(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+PeriodId = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- data/kommun.yml ------------------------------------------------------------------
+
+
+class Kommun(Frozen):
+    namn: NonEmpty
+    kolada_id: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+    logotyp: str | None = None
+    minsta_antal: int = Field(default=5, ge=1)
+    """Counts of individuals below this are suppressed in published tables and charts."""
+
+
+class Namnd(Frozen):
+    id: Id
+    namn: NonEmpty
+    forvaltning: NonEmpty
+    skribenter: list[NonEmpty] = Field(default_factory=list)
+
+
+class Organisation(Frozen):
+    kommun: Kommun
+    namnder: list[Namnd] = Field(min_length=1)
+
+
+# --- data/malkedja.yml ------------------------------------------------------------------
+
+
+class Bedomningsregel(Frozen):
+    """How an indicator's value is judged against its target (see assessment)."""
+
+    marginal: float = Field(default=5.0, ge=0)
+    """Within this many percent of the target (in the wrong direction): delvis uppfyllt."""
+    marginal_enhet: Literal["procent", "enheter"] = "procent"
+    """``procent``: the margin is a percentage of the target; ``enheter``: in the indicator's
+    own unit (e.g. 0.5 procentenheter for a share)."""
+
+
+class Indikator(Frozen):
+    id: Id
+    namn: NonEmpty
+    kalla: Literal["kolada", "egen"]
+    enhet: NonEmpty
+    riktning: Literal["högre", "lägre"]
+    kon: bool = False
+    mal: dict[int, float] = Field(default_factory=dict)
+    beskrivning: str = ""
+    bedomning: Bedomningsregel | None = None
+    antal_individer: bool = False
+    """True when the value is a count of individuals (subject to small-count suppression)."""
+
+
+class Inriktningsmal(Frozen):
+    id: Id
+    namn: NonEmpty
+    beskrivning: str = ""
+
+
+class Namndmal(Frozen):
+    id: Id
+    namnd: Id
+    namn: NonEmpty
+    inriktningsmal: list[Id] = Field(min_length=1)
+    indikatorer: list[Indikator] = Field(default_factory=list)
+
+
+class Malkedja(Frozen):
+    vision: NonEmpty
+    mandatperiod: NonEmpty
+    inriktningsmal: list[Inriktningsmal] = Field(min_length=1)
+    namndmal: list[Namndmal] = Field(default_factory=list)
+    bedomning: Bedomningsregel = Bedomningsregel()
+    """The kommun's default rule; an indicator may set its own."""
+
+
+# --- data/finansiella_mal.yml (optional) ------------------------------------------------
+
+Nyckeltal = Literal[
+    "resultat_andel_skatter",
+    "nettokostnadsandel",
+    "sjalvfinansieringsgrad",
+    "soliditet",
+    "soliditet_inkl_pension",
+    "kassalikviditet",
+    "arets_resultat",
+    "nettoinvesteringar",
+]
+"""The key ratios a financial goal can be measured by (computed in content.ekonomi)."""
+
+
+class FinansielltMal(Frozen):
+    """One of KF's financial goals for god ekonomisk hushållning (KL 11 kap. 1 §)."""
+
+    id: Id
+    namn: NonEmpty
+    matt: Nyckeltal
+    villkor: Literal["minst", "högst", "ökar", "minskar"]
+    varde: float | None = None
+    """The target for ``minst``/``högst``; not used for ``ökar``/``minskar``."""
+    utfall_tidigare: dict[int, float] = Field(default_factory=dict)
+    """The ratio's outcome for earlier years (year → value), for ``ökar``/``minskar`` when the
+    data tables do not hold the previous year."""
+
+    @model_validator(mode="after")
+    def _target_needed(self) -> FinansielltMal:
+        if self.villkor in ("minst", "högst") and self.varde is None:
+            raise ValueError(f"målet '{self.id}' med villkor '{self.villkor}' behöver ett värde")
+        return self
+
+
+class FinansiellaMal(Frozen):
+    mal: list[FinansielltMal] = Field(default_factory=list)
+
+
+# --- params/perioder.yml ----------------------------------------------------------------
+
+RapportTyp = Literal["tertialrapport", "delårsrapport", "årsredovisning"]
+
+
+class NamndParams(Frozen):
+    id: Id
+    jamforelsegrupp: Id | None = None
+    markera: list[Id] = Field(default_factory=list)
+
+
+class Period(Frozen):
+    id: PeriodId
+    typ: RapportTyp
+    slutdatum: date
+    titel: NonEmpty
+    namnder: list[NamndParams] = Field(min_length=1)
+
+    @property
+    def year(self) -> int:
+        return int(self.id[:4])
+
+    @property
+    def month(self) -> int:
+        return int(self.id[5:])
+
+
+class Perioder(Frozen):
+    perioder: list[Period] = Field(min_length=1)
+
+
+# --- the whole model --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kommunmodell:
+    """Everything the reports are computed from, validated."""
+
+    paths: ProjectPaths
+    organisation: Organisation
+    malkedja: Malkedja
+    perioder: Perioder
+    _tables: Mapping[str, pd.DataFrame]
+    finansiella_mal: FinansiellaMal | None = None
+    """KF's financial goals (data/finansiella_mal.yml), when the kommun keeps them."""
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The dataset ``name`` as a typed frame (a copy: the model never changes)."""
+        from kommunrapport.data.datasets import dataset
+
+        ds = dataset(name)
+        frame = self._tables.get(name)
+        if frame is None:
+            return pd.DataFrame({c.name: pd.Series(dtype=object) for c in ds.columns})
+        return frame.copy()
+
+    @property
+    def kommun(self) -> Kommun:
+        return self.organisation.kommun
+
+    def namnd(self, namnd_id: str) -> Namnd:
+        for n in self.organisation.namnder:
+            if n.id == namnd_id:
+                return n
+        raise KeyError(namnd_id)
+
+    def period(self, period_id: str) -> Period:
+        for p in self.perioder.perioder:
+            if p.id == period_id:
+                return p
+        raise KeyError(period_id)
+
+    def namndmal_for(self, namnd_id: str) -> list[Namndmal]:
+        return [m for m in self.malkedja.namndmal if m.namnd == namnd_id]
+
+    def indikatorer(self) -> dict[str, Indikator]:
+        return {i.id: i for m in self.malkedja.namndmal for i in m.indikatorer}

@@ -1,0 +1,127 @@
+"""YAML reading that remembers line numbers, so a problem can name its line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from kommunrapport.data.errors import Problem
+
+
+class YamlDocument:
+    """Parsed YAML plus the node tree, to find the line of any location."""
+
+    def __init__(self, data: Any, node: yaml.Node | None) -> None:
+        self.data = data
+        self.node = node
+
+    def line(self, loc: Sequence[int | str]) -> int | None:
+        node = self.node
+        best = node.start_mark.line + 1 if node is not None else None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                found = None
+                for key, value in node.value:
+                    if str(key.value) == str(part):
+                        found = (key, value)
+                        break
+                if found is None:
+                    return best
+                best = found[0].start_mark.line + 1
+                node = found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    return best
+                node = node.value[part]
+                best = node.start_mark.line + 1
+            else:
+                return best
+        return best
+
+
+def parse_yaml(text: str) -> YamlDocument:
+    """``text`` parsed with its node tree; raises :class:`yaml.YAMLError` when it is not YAML."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    data = yaml.safe_load(text)
+    return YamlDocument(data, node)
+
+
+def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """(line in the parsed text, 1-based, or None; what is wrong) of a YAML syntax error."""
+    mark = exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark is not None else None), exc.problem or str(exc)
+
+
+def read_yaml(path: Path, shown: str) -> tuple[YamlDocument | None, list[Problem]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return None, [Problem(shown, None, None, "filen saknas.")]
+    except UnicodeDecodeError:
+        return None, [Problem(shown, None, None, "filen är inte UTF-8.")]
+    if not text.strip():
+        return None, [Problem(shown, None, None, "filen är tom.")]
+    try:
+        doc = parse_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        line, what = syntax_error(exc)
+        return None, [Problem(shown, line, None, f"YAML-syntaxfel: {what}.")]
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked YAML errors are rare
+        return None, [Problem(shown, None, None, f"YAML-syntaxfel: {exc}.")]
+    return doc, []
+
+
+_PYDANTIC_SV = {
+    "missing": "fältet saknas",
+    "extra_forbidden": "okänt fält",
+    "string_type": "ska vara text",
+    "int_type": "ska vara ett heltal",
+    "int_parsing": "ska vara ett heltal",
+    "float_type": "ska vara ett tal",
+    "float_parsing": "ska vara ett tal",
+    "bool_type": "ska vara ja/nej (true/false)",
+    "bool_parsing": "ska vara ja/nej (true/false)",
+    "list_type": "ska vara en lista",
+    "dict_type": "ska vara en avbildning (nyckel: värde)",
+    "model_type": "ska vara en avbildning (nyckel: värde)",
+    "literal_error": "ogiltigt värde",
+    "date_from_datetime_parsing": "ska vara ett datum ÅÅÅÅ-MM-DD",
+    "date_parsing": "ska vara ett datum ÅÅÅÅ-MM-DD",
+    "date_type": "ska vara ett datum ÅÅÅÅ-MM-DD",
+    "string_pattern_mismatch": "har fel form",
+    "string_too_short": "får inte vara tomt",
+    "too_short": "får inte vara tom",
+}
+
+
+def pydantic_problems(err: ValidationError, doc: YamlDocument, shown: str) -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if isinstance(p, int | str))
+        field = ".".join(str(p) for p in loc) or None
+        base = _PYDANTIC_SV.get(e["type"])
+        if e["type"] == "literal_error":
+            expected = e.get("ctx", {}).get("expected", "")
+            message = f"ogiltigt värde {e.get('input')!r}; tillåtna: {expected}"
+        elif e["type"] == "value_error":
+            message = str(e.get("ctx", {}).get("error", e["msg"]))
+        elif base:
+            message = base
+        else:
+            message = e["msg"]
+        problems.append(Problem(shown, doc.line(loc), field, message.rstrip(".") + "."))
+    return problems
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_model(model: type[M], doc: YamlDocument, shown: str) -> tuple[M | None, list[Problem]]:
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as err:
+        return None, pydantic_problems(err, doc, shown)

@@ -1,0 +1,706 @@
+"""The analysts' narrative: one Quarto markdown file per nämnd (and ``kommun``) and period.
+
+This module reads those files and never writes them. It answers three questions:
+
+- what is in a file (:func:`parse_narrative`: front matter, headings, shortcodes, words),
+- how far each file has come (:func:`narrative_status`, :func:`unfinished_narratives`),
+- what is wrong with the files (:func:`narrative_problems`, wired into ``kommunrapport check``).
+
+Conventions a narrative follows (the scaffold in :mod:`kommunrapport.site.scaffold` writes them):
+
+- front matter with ``title``, ``status: utkast | granskning | klar``, ``ansvarig`` and
+  ``metadata-files: [_executed/<job>.yml]``, which brings the job's key figures into the
+  document's metadata so that ``{{< meta nyckeltal.<key> >}}`` prints a figure;
+- ``##`` headings, each with a guiding question in an HTML comment (invisible in the report);
+- ``{{< embed _executed/<job>.ipynb#<label> >}}`` for the labelled outputs of the executed
+  notebook of the same period (Quarto resolves the path relative to the file).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from kommunrapport.content.labels import KOMMUN_TEMPLATE, NAMND_TEMPLATE, TEMPLATE_LABELS
+from kommunrapport.data.errors import KommunrapportError, Problem
+from kommunrapport.data.model import Kommunmodell, Period
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.yamlio import YamlDocument, parse_yaml, syntax_error
+
+KOMMUN_JOB: Final = "kommun"
+"""The job (executed notebook, narrative file) of the kommun as a whole."""
+
+STATUSES: Final = ("utkast", "granskning", "klar")
+"""A narrative's status, from first draft to approved text."""
+
+KOMMUN_TITLE: Final = "Kommunen som helhet"
+"""The title of the kommun's part of a report (its narrative's default title)."""
+
+MISSING: Final = "saknas"
+"""Shown as the status of a narrative file that does not exist."""
+
+KEY_PREFIX: Final = "nyckeltal"
+"""Top-level key of a job's key-figure file; ``{{< meta nyckeltal.<key> >}}`` cites one."""
+
+GENERATED_MARK: Final = "Genererad av kommunrapport"
+"""Every file the build writes says so in its first line (inside the front matter of a
+``.qmd``, whose first line must be ``---`` for Quarto)."""
+
+GUIDING_QUESTION: Final = "Vägledande fråga:"
+"""Marks the HTML comment under a heading that holds its guiding question."""
+
+_SHORTCODE = re.compile(
+    r"(?<!\{)\{\{<\s*(?P<name>[A-Za-z][\w-]*)(?P<args>(?:[^>]|>(?!\}\}))*?)\s*>\}\}(?!\})"
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
+_DIV_FENCE = re.compile(r"^[ \t]*:{3,}")
+_LABEL_OPTION = re.compile(r"^#\|\s*label:\s*(?P<q>[\"']?)(?P<label>[^\"'\s]+)(?P=q)\s*$")
+_EMBED_TARGET = re.compile(r"^_executed/(?P<job>[A-Za-z0-9_.-]+)\.ipynb$")
+_WORD = re.compile(r"\w+")
+_NOT_PROSE = re.compile(r"\]\([^)]*\)|\{[^}]*\}|<[^>]*>|https?://\S+")
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortcode:
+    """One Quarto shortcode, e.g. ``{{< embed _executed/bun.ipynb#tbl-drift >}}``."""
+
+    name: str
+    args: tuple[str, ...]
+    text: str
+    line: int
+    """Line in the file (1-based)."""
+
+    @property
+    def target(self) -> str:
+        return self.args[0] if self.args else ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+    written: bool
+    """True when some prose (not only comments, shortcodes or sub-headings) is under it."""
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """A parsed narrative file (or any Quarto markdown file)."""
+
+    front_matter: Mapping[str, Any] | None
+    """None when the file has no (valid) front matter."""
+    front_problems: tuple[tuple[int | None, str], ...]
+    """(line, message) for a front matter that is missing or not valid YAML."""
+    body: str
+    body_line: int
+    """Line number of the body's first line."""
+    headings: tuple[Heading, ...]
+    shortcodes: tuple[Shortcode, ...]
+    words: int
+    _yaml: YamlDocument | None = field(default=None, repr=False, compare=False)
+
+    def line_of(self, *key: int | str) -> int | None:
+        """The file line of a front-matter key (None when unknown)."""
+        if self._yaml is None:
+            return None
+        line = self._yaml.line(key)
+        return line + 1 if line is not None else None
+
+    def get(self, key: str) -> Any:
+        return (self.front_matter or {}).get(key)
+
+    @property
+    def status(self) -> str | None:
+        value = self.get("status")
+        return value if isinstance(value, str) else None
+
+    @property
+    def ansvarig(self) -> str | None:
+        value = self.get("ansvarig")
+        return value.strip() if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str | None:
+        value = self.get("title")
+        return value if isinstance(value, str) and value.strip() else None
+
+    @property
+    def metadata_files(self) -> tuple[str, ...]:
+        value = self.get("metadata-files")
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list):
+            return tuple(str(v) for v in value)
+        return ()
+
+    @property
+    def unwritten(self) -> tuple[Heading, ...]:
+        return tuple(h for h in self.headings if not h.written)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, line number of the body's first line).
+
+    Follows Quarto: the first line is ``---``, the second is not blank, and the block ends
+    with ``---`` or ``...`` on a line of its own.
+    """
+    lines = text.splitlines(keepends=True)
+    if len(lines) < 3 or lines[0].rstrip() != "---" or not lines[1].strip():
+        return None, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
+    return None, text, 1
+
+
+def _blank_keep_lines(match: re.Match[str]) -> str:
+    return "\n" * match.group(0).count("\n")
+
+
+def find_shortcodes(text: str, first_line: int = 1) -> list[Shortcode]:
+    """Every unescaped shortcode in ``text`` (``{{{< … >}}}`` is Quarto's escape)."""
+    found = []
+    for m in _SHORTCODE.finditer(text):
+        line = first_line + text.count("\n", 0, m.start())
+        found.append(Shortcode(m.group("name"), tuple(m.group("args").split()), m.group(0), line))
+    return found
+
+
+def _prose_lines(body: str) -> list[tuple[str, str | None, int]]:
+    """(kind, content, index) per body line: kind is 'heading' (content = hashes + text),
+    'prose' (content = the words' text) or 'other'."""
+    clean = _COMMENT.sub(_blank_keep_lines, body)
+    clean = _SHORTCODE.sub(_blank_keep_lines, clean)
+    clean = re.sub(r"\{\{\{<.*?>\}\}\}", " ", clean)
+    out: list[tuple[str, str | None, int]] = []
+    fence: str | None = None
+    for index, line in enumerate(clean.split("\n")):
+        fm = _FENCE.match(line)
+        if fence is not None:
+            if fm and fm.group("fence")[0] == fence[0] and len(fm.group("fence")) >= len(fence):
+                fence = None
+            out.append(("other", None, index))
+            continue
+        if fm:
+            fence = fm.group("fence")
+            out.append(("other", None, index))
+            continue
+        hm = _HEADING.match(line)
+        if hm:
+            out.append(("heading", line, index))
+        elif _DIV_FENCE.match(line) or not line.strip():
+            out.append(("other", None, index))
+        else:
+            out.append(("prose", _NOT_PROSE.sub(" ", line), index))
+    return out
+
+
+def _count_words(text: str | None) -> int:
+    return len(_WORD.findall(text)) if text else 0
+
+
+def parse_narrative(text: str) -> Narrative:
+    front, body, body_line = split_front_matter(text)
+    problems: list[tuple[int | None, str]] = []
+    data: Mapping[str, Any] | None = None
+    doc: YamlDocument | None = None
+    if front is None:
+        problems.append((1, "front matter saknas (filen ska börja med en rad '---')."))
+    else:
+        try:
+            parsed = parse_yaml(front)
+        except yaml.MarkedYAMLError as exc:
+            line, what = syntax_error(exc)
+            file_line = line + 1 if line is not None else None  # front matter starts on line 2
+            problems.append((file_line, f"YAML-syntaxfel i front matter: {what}."))
+        else:
+            if isinstance(parsed.data, dict):
+                data = parsed.data
+                doc = parsed
+            else:
+                problems.append((2, "front matter ska vara en avbildning (nyckel: värde)."))
+    lines = _prose_lines(body)
+    headings: list[tuple[int, str, int]] = []
+    for kind, content, index in lines:
+        if kind == "heading" and content is not None:
+            m = _HEADING.match(content)
+            assert m is not None
+            headings.append((len(m.group("hashes")), m.group("text").strip(), index))
+    parsed_headings = []
+    for i, (level, heading_text, index) in enumerate(headings):
+        end = len(lines)
+        for later_level, _, later_index in headings[i + 1 :]:
+            if later_level <= level:
+                end = later_index
+                break
+        written = any(
+            kind == "prose" and _count_words(content) > 0
+            for kind, content, idx in lines[index + 1 : end]
+        )
+        parsed_headings.append(Heading(level, heading_text, body_line + index, written))
+    words = sum(_count_words(content) for kind, content, _ in lines if kind == "prose")
+    return Narrative(
+        data,
+        tuple(problems),
+        body,
+        body_line,
+        tuple(parsed_headings),
+        tuple(find_shortcodes(body, body_line)),
+        words,
+        doc,
+    )
+
+
+def read_narrative(path: Path) -> Narrative:
+    return parse_narrative(path.read_bytes().decode("utf-8-sig"))
+
+
+def is_generated(path: Path) -> bool:
+    """True when the file's first line (or, for a .qmd, its front matter's first line)
+    says the build wrote it."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            head = [handle.readline(), handle.readline()]
+    except (FileNotFoundError, UnicodeDecodeError):
+        return False
+    if GENERATED_MARK in head[0]:
+        return True
+    return head[0].rstrip() == "---" and GENERATED_MARK in head[1]
+
+
+# --- the labels and keys a narrative may cite ----------------------------------------------
+
+
+def template_for(job: str) -> str:
+    return KOMMUN_TEMPLATE if job == KOMMUN_JOB else NAMND_TEMPLATE
+
+
+def notebook_labels(notebook: Path) -> list[str]:
+    """The Quarto labels (``#| label: …``) of a notebook's code cells, in order."""
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    labels = []
+    for cell in data.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        for line in text.splitlines():
+            if not line.startswith("#|"):
+                break
+            m = _LABEL_OPTION.match(line.strip())
+            if m:
+                labels.append(m.group("label"))
+    return labels
+
+
+def template_labels(paths: ProjectPaths, template: str) -> frozenset[str]:
+    """The labels a narrative can embed from a job of ``template``: read from the template
+    notebook when it exists (the executed notebooks carry the same labels), else the
+    contract in :mod:`kommunrapport.content.labels`."""
+    notebook = paths.template(template)
+    if notebook.is_file():
+        try:
+            return frozenset(notebook_labels(notebook))
+        except (OSError, ValueError):
+            pass
+    return frozenset(TEMPLATE_LABELS.get(template, {}))
+
+
+KeySets = Mapping[str, Collection[str]]
+"""Key-figure keys per template name (``namnd``, ``kommun``)."""
+
+
+def default_key_sets() -> KeySets | None:
+    """The key-figure keys from :mod:`kommunrapport.content.keyfigures`, or None when that module
+    (or its lists) is not available."""
+    try:
+        from kommunrapport.content import keyfigures
+    except ImportError:
+        return None
+    namnd = getattr(keyfigures, "KEYS_NAMND", None)
+    kommun = getattr(keyfigures, "KEYS_KOMMUN", None)
+    if namnd is None or kommun is None:
+        return None
+    return {NAMND_TEMPLATE: _key_names(namnd), KOMMUN_TEMPLATE: _key_names(kommun)}
+
+
+def _key_names(keys: Any) -> frozenset[str]:
+    if isinstance(keys, Mapping):
+        return frozenset(str(k) for k in keys)
+    return frozenset(str(k) for k in keys)
+
+
+def period_jobs(period: Period) -> list[str]:
+    """The jobs of a period in report order: the kommun, then the nämnder as params give."""
+    return [KOMMUN_JOB, *(n.id for n in period.namnder)]
+
+
+def job_title(model: Kommunmodell, job: str) -> str:
+    if job == KOMMUN_JOB:
+        return KOMMUN_TITLE
+    try:
+        return model.namnd(job).namn
+    except KeyError:
+        return job
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _shortcode_problems(
+    shown: str,
+    job: str,
+    period: Period,
+    narrative: Narrative,
+    labels: Mapping[str, frozenset[str]],
+    keys: KeySets | None,
+) -> list[Problem]:
+    problems = []
+    jobs = period_jobs(period)
+    for sc in narrative.shortcodes:
+        if sc.name == "embed":
+            target, _, label = sc.target.partition("#")
+            m = _EMBED_TARGET.match(target)
+            if not label:
+                problems.append(
+                    Problem(
+                        shown, sc.line, sc.text, "inbäddningen saknar etikett (…ipynb#etikett)."
+                    )
+                )
+                continue
+            if m is None:
+                problems.append(
+                    Problem(
+                        shown,
+                        sc.line,
+                        sc.text,
+                        "inbäddningen ska peka på en körd anteckningsbok i samma period: "
+                        "_executed/<nämnd>.ipynb eller _executed/kommun.ipynb.",
+                    )
+                )
+                continue
+            target_job = m.group("job")
+            if target_job not in jobs:
+                problems.append(
+                    Problem(
+                        shown,
+                        sc.line,
+                        sc.text,
+                        f"'{target_job}' körs inte för perioden {period.id}; "
+                        f"välj en av: {', '.join(jobs)}.",
+                    )
+                )
+                continue
+            template = template_for(target_job)
+            known = labels.get(template, frozenset())
+            if label not in known:
+                problems.append(
+                    Problem(
+                        shown,
+                        sc.line,
+                        sc.text,
+                        f"etiketten '{label}' finns inte i notebooks/{template}.ipynb; "
+                        f"finns: {', '.join(sorted(known)) or '(inga)'}.",
+                    )
+                )
+        elif sc.name == "meta":
+            key = sc.target
+            if key != KEY_PREFIX and not key.startswith(KEY_PREFIX + "."):
+                continue
+            name = key[len(KEY_PREFIX) + 1 :]
+            if not name:
+                problems.append(
+                    Problem(
+                        shown,
+                        sc.line,
+                        sc.text,
+                        "ange vilket nyckeltal, t.ex. "
+                        "{{< meta nyckeltal.prognos_avvikelse_tkr >}}.",
+                    )
+                )
+                continue
+            if keys is None:
+                continue
+            known_keys = keys.get(template_for(job), ())
+            if name not in known_keys:
+                problems.append(
+                    Problem(
+                        shown,
+                        sc.line,
+                        sc.text,
+                        f"okänt nyckeltal '{name}'; finns: {', '.join(sorted(known_keys))}.",
+                    )
+                )
+    return problems
+
+
+def _front_matter_problems(shown: str, job: str, narrative: Narrative) -> list[Problem]:
+    problems = [Problem(shown, line, None, message) for line, message in narrative.front_problems]
+    if narrative.front_matter is None:
+        return problems
+    status = narrative.get("status")
+    if status is None:
+        problems.append(
+            Problem(shown, 1, "status", f"fältet saknas; ange en av: {', '.join(STATUSES)}.")
+        )
+    elif status not in STATUSES:
+        problems.append(
+            Problem(
+                shown,
+                narrative.line_of("status"),
+                "status",
+                f"ogiltigt värde {status!r}; tillåtna: {', '.join(STATUSES)}.",
+            )
+        )
+    ansvarig = narrative.get("ansvarig")
+    if "ansvarig" not in narrative.front_matter:
+        problems.append(Problem(shown, 1, "ansvarig", "fältet saknas; ange vem som skriver."))
+    elif ansvarig is not None and not isinstance(ansvarig, str):
+        problems.append(
+            Problem(shown, narrative.line_of("ansvarig"), "ansvarig", "ska vara text (ett namn).")
+        )
+    elif not (ansvarig or "").strip() and status in ("granskning", "klar"):
+        problems.append(
+            Problem(
+                shown,
+                narrative.line_of("ansvarig"),
+                "ansvarig",
+                f"får inte vara tomt när status är {status}.",
+            )
+        )
+    if narrative.title is None:
+        problems.append(Problem(shown, narrative.line_of("title") or 1, "title", "titel saknas."))
+    wanted = f"_executed/{job}.yml"
+    if wanted not in narrative.metadata_files:
+        problems.append(
+            Problem(
+                shown,
+                narrative.line_of("metadata-files") or 1,
+                "metadata-files",
+                f"ska innehålla {wanted}, så att {{{{< meta nyckeltal.… >}}}} hittar nyckeltalen.",
+            )
+        )
+    if status == "klar":
+        for heading in narrative.unwritten:
+            problems.append(
+                Problem(
+                    shown,
+                    heading.line,
+                    "status",
+                    f"status är klar men rubriken '{heading.text}' har bara sin vägledande "
+                    "fråga; skriv text eller ändra status.",
+                )
+            )
+    return problems
+
+
+def file_problems(
+    paths: ProjectPaths,
+    period: Period,
+    job: str,
+    *,
+    labels: Mapping[str, frozenset[str]] | None = None,
+    keys: KeySets | None = None,
+) -> list[Problem]:
+    """Problems in one narrative file (which must exist)."""
+    path = paths.narrative_file(period.id, job)
+    shown = paths.relative(path)
+    try:
+        narrative = read_narrative(path)
+    except UnicodeDecodeError:
+        return [Problem(shown, None, None, "filen är inte UTF-8.")]
+    if labels is None:
+        labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
+    return [
+        *_front_matter_problems(shown, job, narrative),
+        *_shortcode_problems(shown, job, period, narrative, labels, keys),
+    ]
+
+
+def narrative_problems(
+    paths: ProjectPaths, model: Kommunmodell, *, keys: KeySets | None = None
+) -> list[Problem]:
+    """Every problem in the analysts' narrative of every period in params.
+
+    Works before any build: embeds are checked against the template notebooks' labels and
+    the period's jobs, ``meta nyckeltal.*`` against the key-figure keys (``keys``, default
+    :data:`kommunrapport.content.keyfigures.KEYS_NAMND`/``KEYS_KOMMUN`` when available).
+    """
+    if keys is None:
+        keys = default_key_sets()
+    labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
+    problems: list[Problem] = []
+    for period in model.perioder.perioder:
+        jobs = period_jobs(period)
+        for job in jobs:
+            if paths.narrative_file(period.id, job).is_file():
+                problems.extend(file_problems(paths, period, job, labels=labels, keys=keys))
+        folder = paths.period_dir(period.id)
+        if not folder.is_dir():
+            continue
+        report = paths.period_report(period.id)
+        if report.exists() and not is_generated(report):
+            problems.append(
+                Problem(
+                    paths.relative(report),
+                    1,
+                    None,
+                    "filen skrivs av kommunrapport build (periodens hela rapport) men saknar "
+                    "markeringen att den är genererad; flytta texten till kommun.qmd eller "
+                    "en nämnds fil och ta bort filen.",
+                )
+            )
+        for stray in sorted(folder.glob("*.qmd")):
+            if stray.stem not in jobs and stray != report:
+                problems.append(
+                    Problem(
+                        paths.relative(stray),
+                        None,
+                        None,
+                        f"'{stray.stem}' ingår inte i perioden {period.id} i "
+                        "params/perioder.yml; filen kommer inte med i rapporten.",
+                    )
+                )
+    return problems
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NarrativeStatus:
+    """How far one narrative file has come."""
+
+    period: str
+    job: str
+    name: str
+    path: Path
+    exists: bool
+    status: str
+    """One of :data:`STATUSES`, :data:`MISSING`, or what the file says (possibly invalid)."""
+    ansvarig: str
+    words: int
+    headings: int
+    unwritten: tuple[str, ...]
+
+    @property
+    def done(self) -> bool:
+        return self.status == "klar"
+
+
+def _select_periods(model: Kommunmodell, periods: Iterable[str] | None) -> list[Period]:
+    if periods is None:
+        return list(model.perioder.perioder)
+    wanted = list(periods)
+    unknown = [p for p in wanted if p not in {q.id for q in model.perioder.perioder}]
+    if unknown:
+        raise KommunrapportError(
+            f"okänd period {', '.join(unknown)}; perioderna i params/perioder.yml är "
+            f"{', '.join(p.id for p in model.perioder.perioder)}."
+        )
+    return [p for p in model.perioder.perioder if p.id in wanted]
+
+
+def narrative_status(
+    model: Kommunmodell, periods: Iterable[str] | None = None
+) -> list[NarrativeStatus]:
+    """One row per (period, job) in report order, whether the file exists or not."""
+    paths = model.paths
+    rows = []
+    for period in _select_periods(model, periods):
+        for job in period_jobs(period):
+            path = paths.narrative_file(period.id, job)
+            name = job_title(model, job)
+            if not path.is_file():
+                rows.append(
+                    NarrativeStatus(period.id, job, name, path, False, MISSING, "", 0, 0, ())
+                )
+                continue
+            try:
+                narrative = read_narrative(path)
+            except UnicodeDecodeError:
+                rows.append(NarrativeStatus(period.id, job, name, path, True, "?", "", 0, 0, ()))
+                continue
+            status = narrative.get("status")
+            rows.append(
+                NarrativeStatus(
+                    period.id,
+                    job,
+                    name,
+                    path,
+                    True,
+                    str(status) if status is not None else "?",
+                    narrative.ansvarig or "",
+                    narrative.words,
+                    len(narrative.headings),
+                    tuple(h.text for h in narrative.unwritten),
+                )
+            )
+    return rows
+
+
+def unfinished_narratives(
+    model: Kommunmodell, periods: Iterable[str] | None = None
+) -> list[NarrativeStatus]:
+    """The narratives that stop ``build --publish``: every file of the given periods (default:
+    all in params) whose status is not ``klar``, including missing files."""
+    return [row for row in narrative_status(model, periods) if not row.done]
+
+
+def describe_unfinished(rows: Sequence[NarrativeStatus], paths: ProjectPaths) -> str:
+    """A Swedish message naming the unfinished narratives (for ``build --publish``)."""
+    lines = [
+        f"  - {paths.relative(r.path)} ({r.name}): status {r.status}"
+        + (f", ansvarig {r.ansvarig}" if r.ansvarig else "")
+        for r in rows
+    ]
+    return (
+        f"{len(rows)} text(er) är inte klara, så rapporten kan inte publiceras:\n"
+        + "\n".join(lines)
+        + "\nSätt status: klar när texten är granskad, eller bygg utan --publish."
+    )
+
+
+def status_table(rows: Sequence[NarrativeStatus]) -> Any:
+    """A rich table of :func:`narrative_status` rows (Swedish headings)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Texternas status")
+    table.add_column("Period")
+    table.add_column("Del")
+    table.add_column("Status")
+    table.add_column("Ansvarig")
+    table.add_column("Ord", justify="right")
+    table.add_column("Rubriker utan text")
+    styles = {"klar": "green", "granskning": "yellow", "utkast": "red", MISSING: "red"}
+    for row in rows:
+        if not row.exists:
+            todo = "–"
+        elif not row.unwritten:
+            todo = "inga"
+        elif len(row.unwritten) == row.headings:
+            todo = f"alla {row.headings}"
+        else:
+            todo = f"{len(row.unwritten)} av {row.headings}: " + ", ".join(row.unwritten)
+        table.add_row(
+            Text(row.period),
+            Text(row.name),
+            Text(row.status, style=styles.get(row.status, "magenta")),
+            Text(row.ansvarig or "–"),
+            Text(str(row.words)),
+            Text(todo),
+        )
+    return table

@@ -1,0 +1,115 @@
+"""``kommunrapport preview <period> <namnd>``: a quick HTML of one executed notebook.
+
+An analyst sees the tables and figures of a nämnd's report without Quarto. The page is made
+with nbconvert's JupyterLab template (``templates/forhandsvisning/``) without the code, in
+Swedish (``lang="sv"``), with each figure's ``fig-alt`` (else its ``fig-cap``) as alt text,
+and without scripts from the network, so that it passes the same accessibility check as
+the site. It is written next to the executed notebook (``_executed/<job>.html``).
+"""
+
+from __future__ import annotations
+
+import copy
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from kommunrapport.data.errors import KommunrapportError
+from kommunrapport.data.fsutil import write_atomic
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.narrative import KOMMUN_JOB, KOMMUN_TITLE
+
+TEMPLATE = "forhandsvisning"
+ALT_KEY = "kommunrapport_alt"
+
+
+class PreviewError(KommunrapportError):
+    """The executed notebook to preview does not exist."""
+
+
+def cell_options(source: str) -> dict[str, Any]:
+    """The Quarto cell options (``#| key: value`` lines at the top of a code cell)."""
+    lines = []
+    for line in source.split("\n"):
+        if not line.startswith("#|"):
+            break
+        lines.append(line[2:].removeprefix(" "))
+    if not lines:
+        return {}
+    try:
+        data = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def alt_text(options: dict[str, Any]) -> str:
+    for key in ("fig-alt", "fig-cap"):
+        value = options.get(key)
+        if isinstance(value, list):
+            value = " ".join(str(v) for v in value)
+        if value:
+            return str(value).strip()
+    return ""
+
+
+def _job_name(paths: ProjectPaths, job: str) -> str:
+    if job == KOMMUN_JOB:
+        return KOMMUN_TITLE
+    try:
+        data = yaml.safe_load(paths.yaml_file("kommun").read_text(encoding="utf-8")) or {}
+        for namnd in data.get("namnder", []):
+            if isinstance(namnd, dict) and namnd.get("id") == job and namnd.get("namn"):
+                return str(namnd["namn"])
+    except (OSError, yaml.YAMLError, AttributeError):
+        pass
+    return job
+
+
+def prepare_notebook(nb: Any, title: str) -> Any:
+    """A copy of ``nb`` with a heading cell first and alt text in each code cell's metadata."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        alt = alt_text(cell_options(cell.source))
+        if alt:
+            cell.metadata[ALT_KEY] = alt
+    intro = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
+        f"# {title}\n\nSnabb förhandsvisning av den körda anteckningsboken: tabellerna och "
+        "diagrammen som rapporten bäddar in. Texten och den färdiga rapporten kommer från "
+        "Quarto (`kommunrapport build`)."
+    )
+    nb.cells.insert(0, intro)
+    return nb
+
+
+def preview(paths: ProjectPaths, period: str, job: str) -> Path:
+    """Write the HTML preview of ``reports/<period>/_executed/<job>.ipynb``; return its path."""
+    from nbconvert import HTMLExporter
+
+    notebook = paths.executed_notebook(period, job)
+    if not notebook.is_file():
+        raise PreviewError(
+            f"{paths.relative(notebook)} finns inte. Kör först: kommunrapport build "
+            f"--period {period}" + ("" if job == KOMMUN_JOB else f" --namnd {job}") + " --no-render"
+        )
+    title = f"Förhandsvisning: {_job_name(paths, job)}, {period}"
+    source = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]
+    nb = prepare_notebook(source, title)
+    templates = resources.files("kommunrapport").joinpath("templates")
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+        template_name=TEMPLATE,
+        extra_template_basedirs=[str(templates)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="sv",
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    target = paths.preview_file(period, job)
+    write_atomic(target, body.encode("utf-8"))
+    return target

@@ -1,0 +1,144 @@
+"""Finding Quarto and running ``quarto render`` once, sequentially.
+
+Quarto is an optional dependency: ``pip install -e ".[quarto]"`` installs the ``quarto-cli``
+package (which carries the binary), or Quarto is installed from quarto.org. When neither is
+found, :func:`render` raises :class:`QuartoMissingError`, whose Swedish message says how to
+install it; the CLI maps it to ``ExitCode.QUARTO_MISSING``.
+
+Rendering one project in parallel (or one source several times) makes Quarto's outputs
+collide, so the build renders the whole project once, in one process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from kommunrapport.data.errors import KommunrapportError
+from kommunrapport.data.paths import ProjectPaths
+
+QUARTO_PATH_ENV: Final = "QUARTO_PATH"
+"""Quarto's own convention (also used by its R and Python packages) for an explicit binary."""
+
+_NAMES: Final = ("quarto", "quarto.exe", "quarto.cmd")
+
+MISSING_MESSAGE: Final = (
+    "Quarto hittades inte, så webbplatsen och Word- och PDF-dokumenten har inte skapats. "
+    "Allt före det steget är klart: de körda anteckningsböckerna och nyckeltalen finns i "
+    "reports/<period>/_executed/ och Quarto-projektets genererade filer är skrivna.\n"
+    "Installera Quarto på ett av två sätt och kör kommunrapport build igen:\n"
+    '  - i samma Python-miljö: pip install -e ".[quarto]"  (paketet quarto-cli)\n'
+    "  - från https://quarto.org/docs/get-started/ (lägg quarto i PATH, eller ange "
+    f"sökvägen i miljövariabeln {QUARTO_PATH_ENV})."
+)
+
+
+class QuartoMissingError(KommunrapportError):
+    """No quarto binary on PATH, in ``$QUARTO_PATH`` or from the ``quarto-cli`` package."""
+
+    def __init__(self) -> None:
+        super().__init__(MISSING_MESSAGE)
+
+
+class QuartoRenderError(KommunrapportError):
+    """``quarto render`` failed; the message ends with the tail of its output."""
+
+
+def _executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _package_binary() -> Path | None:
+    """The binary inside the ``quarto-cli`` package (``quarto_cli/bin/quarto``)."""
+    try:
+        spec = importlib.util.find_spec("quarto_cli")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        for name in _NAMES:
+            candidate = Path(location) / "bin" / name
+            if _executable(candidate):
+                return candidate
+    return None
+
+
+def find_quarto() -> Path | None:
+    """The quarto binary to use, or None. In order: ``$QUARTO_PATH``, ``quarto`` on PATH,
+    the ``quarto`` script next to this Python (a virtualenv that is not activated), and
+    the binary inside the ``quarto-cli`` package."""
+    explicit = os.environ.get(QUARTO_PATH_ENV)
+    if explicit and _executable(Path(explicit)):
+        return Path(explicit)
+    found = shutil.which("quarto")
+    if found:
+        return Path(found)
+    here = Path(sys.executable).parent
+    for name in _NAMES:
+        if _executable(here / name):
+            return here / name
+    return _package_binary()
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    quarto: Path
+    seconds: float
+    output: str
+
+
+def render(
+    paths: ProjectPaths,
+    *,
+    quarto: Path | None = None,
+    echo: Callable[[str], None] | None = None,
+    tail: int = 40,
+) -> RenderResult:
+    """Run ``quarto render`` on the whole project, once, and wait for it.
+
+    ``echo`` receives each line of Quarto's output as it comes (for a progress log).
+    Raises :class:`QuartoMissingError` when Quarto is not found and
+    :class:`QuartoRenderError` when the render fails.
+    """
+    exe = quarto or find_quarto()
+    if exe is None:
+        raise QuartoMissingError()
+    env = dict(os.environ)
+    env.setdefault("QUARTO_PYTHON", sys.executable)
+    started = time.perf_counter()
+    lines: list[str] = []
+    try:
+        process = subprocess.Popen(
+            [str(exe), "render"],
+            cwd=paths.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+    except OSError as exc:
+        raise QuartoRenderError(f"kunde inte starta {exe}: {exc}.") from exc
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if echo is not None:
+            echo(line.rstrip("\n"))
+    code = process.wait()
+    seconds = time.perf_counter() - started
+    if code != 0:
+        last = "\n".join(f"  {line}" for line in lines[-tail:])
+        raise QuartoRenderError(
+            f"quarto render misslyckades (slutkod {code}). Quartos sista rader:\n{last}"
+        )
+    return RenderResult(exe, seconds, "\n".join(lines))

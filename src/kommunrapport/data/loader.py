@@ -415,7 +415,7 @@ def load_model_cached(paths: ProjectPaths) -> Kommunmodell:
             stored_digest, model = pickle.load(handle)
         if stored_digest == digest and isinstance(model, Kommunmodell):
             return replace(model, paths=paths)
-    except Exception:  # noqa: BLE001 - missing, corrupt or written by older code: rebuild it
+    except Exception:  # missing, corrupt or written by older code: rebuild it
         pass
     model = load_model(paths)
     write_atomic(cache, pickle.dumps((digest, model), protocol=pickle.HIGHEST_PROTOCOL))

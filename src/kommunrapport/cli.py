@@ -392,7 +392,7 @@ def kolada_fetch(
 ) -> None:
     """Hämta målkedjans Kolada-nyckeltal för kommunen, riket och jämförelsegrupperna."""
     from kommunrapport.kolada.client import KoladaError
-    from kommunrapport.kolada.sync import fetch
+    from kommunrapport.kolada.fetch import fetch
 
     try:
         paths = paths_for(root)
@@ -426,7 +426,7 @@ def kolada_import(
     root: RootOption = None,
 ) -> None:
     """Importera en Kolada-export till data/indikatorutfall.csv (utan nätverk)."""
-    from kommunrapport.kolada.sync import import_export
+    from kommunrapport.kolada.importer import import_export
 
     try:
         paths = paths_for(root)

@@ -32,17 +32,10 @@ from kommunrapport.kolada.client import (
     KoladaResponseError,
     RetryPolicy,
 )
-from kommunrapport.kolada.sync import (
-    KOLADA_SOURCE_NOTE,
-    FetchPlanError,
-    FetchReport,
-    fetch,
-    import_export,
-    kolada_source_note,
-    load_kpi_metadata,
-    make_client,
-    plan_fetch,
-)
+from kommunrapport.kolada.common import KOLADA_SOURCE_NOTE, FetchPlanError
+from kommunrapport.kolada.fetch import FetchReport, fetch, make_client, plan_fetch
+from kommunrapport.kolada.importer import import_export
+from kommunrapport.kolada.metadata import kolada_source_note, load_kpi_metadata
 
 KPIS = {"N15419", "N20891"}
 GROUP = "G36123"

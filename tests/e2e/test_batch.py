@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kommunrapport.batch.runner import BuildReport, build
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
 

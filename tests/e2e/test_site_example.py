@@ -17,7 +17,8 @@ from pandoc_standin import convert
 from tests_support import REPO_ROOT, make_example_copy
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.narrative import narrative_problems, narrative_status, period_jobs

@@ -22,7 +22,8 @@ from kolada_fake import (
 )
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.errors import DataValidationError
 from kommunrapport.data.loader import check, load_model
 from kommunrapport.data.paths import ProjectPaths

@@ -9,7 +9,8 @@ from quarto_fake import STAND_IN_KEYS, write_templates, write_text
 from rich.console import Console
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.narrative import (

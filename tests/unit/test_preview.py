@@ -9,7 +9,8 @@ import pytest
 from quarto_fake import executed, template_notebook
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.preview import PreviewError, alt_text, cell_options, preview
 

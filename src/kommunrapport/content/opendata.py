@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from kommunrapport.content import ekonomi as eko
-from kommunrapport.content import mal, suppression
+from kommunrapport.content import mal, roda_traden, suppression
 from kommunrapport.content.personal import Personaldata, total_urval
 from kommunrapport.data.model import Kommunmodell
 
@@ -441,7 +441,7 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
             {"lucka": "typ av lucka", "mal": "målet", "namnd": "nämnd", "foljd": "följd"},
             [
                 {"lucka": g.typ, "mal": g.mal, "namnd": g.namnd, "foljd": g.beskrivning}
-                for g in mal.luckor(model, rt)
+                for g in roda_traden.luckor(model, rt)
             ],
         ),
         "kassaflode": _table(

@@ -3,7 +3,7 @@
 ``NamndRapport.load(period, namnd, jamforelsegrupp, markera)`` loads the model once and
 checks the parameters; each method returns something that displays itself (a
 :class:`~kommunrapport.content.tables.Tabell`, a
-:class:`~kommunrapport.content.figures.Figur` or a short
+:class:`~kommunrapport.content.figur.Figur` or a short
 :class:`~kommunrapport.content.tables.Text`). Intermediate results are cached on the instance only,
 never in the module, so nothing is shared between reports or jobs.
 """
@@ -17,10 +17,13 @@ from typing import Final
 from kommunrapport.content import aktiviteter as akt
 from kommunrapport.content import ekonomi as eko
 from kommunrapport.content import figures, mal
+from kommunrapport.content import indikatorer as ind
 from kommunrapport.content import internkontroll as ik
 from kommunrapport.content import noter as nt
 from kommunrapport.content import period as per
 from kommunrapport.content import personal as pers
+from kommunrapport.content import roda_traden as rtr
+from kommunrapport.content.figur import Figur
 from kommunrapport.content.tables import Tabell, Text
 from kommunrapport.data.errors import ParameterError
 from kommunrapport.data.model import Kommunmodell, Namnd, Period
@@ -130,7 +133,7 @@ class NamndRapport:
     def maluppfyllelse_data(self) -> mal.Maluppfyllelse:
         return mal.maluppfyllelse(
             self.model,
-            mal.Indikatordata(self.model),
+            ind.Indikatordata(self.model),
             self.period.id,
             self.namnd.id,
             self.jamforelsegrupp,
@@ -168,7 +171,7 @@ class NamndRapport:
     def indikatorer(self) -> Tabell:
         return mal.indikator_tabell(self.model, self.maluppfyllelse_data)
 
-    def indikatordiagram(self) -> figures.Figur | Text:
+    def indikatordiagram(self) -> Figur | Text:
         fig = figures.indikator_figur(self.maluppfyllelse_data)
         return fig or Text("Nämndens mål har inga indikatorer att visa i diagram.")
 
@@ -181,7 +184,7 @@ class NamndRapport:
     def drift(self) -> Tabell:
         return eko.drift_tabell(self.drift_data)
 
-    def driftdiagram(self) -> figures.Figur | Text:
+    def driftdiagram(self) -> Figur | Text:
         fig = figures.drift_figur(self.drift_data)
         return fig or Text("Driftredovisning saknas för perioden.")
 
@@ -213,8 +216,8 @@ class KommunRapport:
 
     # --- computed once per report ---------------------------------------------------------
     @cached_property
-    def roda_traden_data(self) -> mal.RodaTraden:
-        return mal.roda_traden(self.model, mal.Indikatordata(self.model), self.period.id)
+    def roda_traden_data(self) -> rtr.RodaTraden:
+        return rtr.roda_traden(self.model, ind.Indikatordata(self.model), self.period.id)
 
     @cached_property
     def drift_data(self) -> eko.Drift:
@@ -242,21 +245,21 @@ class KommunRapport:
 
     # --- the labelled outputs ----------------------------------------------------------------
     def roda_traden(self) -> Tabell:
-        return mal.roda_traden_tabell(self.model, self.roda_traden_data)
+        return rtr.roda_traden_tabell(self.model, self.roda_traden_data)
 
     def inriktningsmal(self) -> Tabell:
-        return mal.inriktningsmal_tabell(self.roda_traden_data)
+        return rtr.inriktningsmal_tabell(self.roda_traden_data)
 
     def luckor(self) -> Tabell:
-        return mal.luckor_tabell(mal.luckor(self.model, self.roda_traden_data))
+        return rtr.luckor_tabell(rtr.luckor(self.model, self.roda_traden_data))
 
     def maluppfyllelse_namnder(self) -> Tabell:
-        return mal.maluppfyllelse_namnder_tabell(self.model, self.roda_traden_data)
+        return rtr.maluppfyllelse_namnder_tabell(self.model, self.roda_traden_data)
 
     def drift(self) -> Tabell:
         return eko.drift_tabell(self.drift_data, forsta="Nämnd")
 
-    def avvikelsediagram(self) -> figures.Figur | Text:
+    def avvikelsediagram(self) -> Figur | Text:
         fig = figures.avvikelse_figur(self.drift_data)
         return fig or Text("Driftredovisning saknas för perioden.")
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from kommunrapport.content.ekonomi import Drift
+    from kommunrapport.content.ekonomi.drift import Drift
     from kommunrapport.content.indikatorer import IndikatorUtfall
     from kommunrapport.content.mal import Maluppfyllelse
 

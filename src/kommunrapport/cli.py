@@ -74,7 +74,7 @@ def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
     (reports/<period>/*.qmd). Ändrar inga filer."""
     from kommunrapport.data.loader import collect
-    from kommunrapport.site.narrative import narrative_problems
+    from kommunrapport.site.checks import narrative_problems
 
     try:
         paths = paths_for(root)
@@ -139,13 +139,10 @@ def build(
     )
     from kommunrapport.batch.runner import build as run_build
     from kommunrapport.data.loader import load_model_cached
-    from kommunrapport.site.narrative import (
-        describe_unfinished,
-        narrative_problems,
-        unfinished_narratives,
-    )
-    from kommunrapport.site.plan import prepare_site
+    from kommunrapport.site.checks import narrative_problems
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
+    from kommunrapport.site.status import describe_unfinished, unfinished_narratives
+    from kommunrapport.site.write import prepare_site
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
@@ -327,7 +324,7 @@ def status(
 ) -> None:
     """Visa status, ansvarig, antal ord och rubriker utan text för varje textfil."""
     from kommunrapport.data.loader import load_model
-    from kommunrapport.site.narrative import narrative_status, status_table
+    from kommunrapport.site.status import narrative_status, status_table
 
     try:
         rows = narrative_status(load_model(paths_for(root)), period or None)

@@ -13,13 +13,11 @@ from kommunrapport.cli import app
 from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.site.narrative import (
+from kommunrapport.site.checks import file_problems, narrative_problems
+from kommunrapport.site.narrative import is_generated, parse_narrative
+from kommunrapport.site.status import (
     describe_unfinished,
-    file_problems,
-    is_generated,
-    narrative_problems,
     narrative_status,
-    parse_narrative,
     status_table,
     unfinished_narratives,
 )

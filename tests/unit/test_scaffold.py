@@ -16,7 +16,8 @@ from kommunrapport.content.labels import KOMMUN_LABELS, NAMND_LABELS
 from kommunrapport.data.fsutil import create_exclusive
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.site.narrative import narrative_problems, parse_narrative
+from kommunrapport.site.checks import narrative_problems
+from kommunrapport.site.narrative import parse_narrative
 from kommunrapport.site.scaffold import (
     ScaffoldError,
     load_template,

@@ -15,17 +15,12 @@ from quarto_fake import STAND_IN_KEYS, fake_build, write_templates, write_text
 
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.chapters import chapter_body, unique_label
+from kommunrapport.site.checks import UnresolvedReferencesError, unresolved_references
 from kommunrapport.site.narrative import is_generated, parse_narrative, read_narrative
-from kommunrapport.site.plan import (
-    SiteError,
-    UnresolvedReferencesError,
-    chapter_body,
-    prepare_site,
-    relabel_notebook,
-    unique_label,
-    unresolved_references,
-)
+from kommunrapport.site.plan import SiteError
 from kommunrapport.site.scaffold import new_period, project_template_files
+from kommunrapport.site.write import prepare_site, relabel_notebook
 
 PERIOD = "2022-08"
 JOBS = ("kommun", "bun", "sn")

@@ -14,7 +14,7 @@ def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
     (reports/<period>/*.qmd). Ändrar inga filer."""
     from kommunrapport.data.loader import collect
-    from kommunrapport.site.narrative import narrative_problems
+    from kommunrapport.site.checks import narrative_problems
 
     try:
         paths = paths_for(root)
@@ -78,13 +78,10 @@ def build(
     )
     from kommunrapport.batch.runner import build as run_build
     from kommunrapport.data.loader import load_model_cached
-    from kommunrapport.site.narrative import (
-        describe_unfinished,
-        narrative_problems,
-        unfinished_narratives,
-    )
-    from kommunrapport.site.plan import prepare_site
+    from kommunrapport.site.checks import narrative_problems
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
+    from kommunrapport.site.status import describe_unfinished, unfinished_narratives
+    from kommunrapport.site.write import prepare_site
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)

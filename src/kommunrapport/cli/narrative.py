@@ -39,7 +39,7 @@ def status(
 ) -> None:
     """Visa status, ansvarig, antal ord och rubriker utan text för varje textfil."""
     from kommunrapport.data.loader import load_model
-    from kommunrapport.site.narrative import narrative_status, status_table
+    from kommunrapport.site.status import narrative_status, status_table
 
     try:
         rows = narrative_status(load_model(paths_for(root)), period or None)

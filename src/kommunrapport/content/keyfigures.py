@@ -125,6 +125,20 @@ KOMMUN_SPECS: Final[dict[str, _Spec]] = {
     "antal_luckor": _Spec("Antal luckor i den röda tråden", "antal"),
     "sjukfranvaro_procent": _Spec("Sjukfrånvaro i hela kommunen, %", "procent1"),
     "antal_anstallda": _Spec("Antal anställda i hela kommunen", "antal"),
+    "koncern_antal_foretag": _Spec("Antal koncernföretag som ingår i koncernen", "antal"),
+    "koncern_arets_resultat_mnkr": _Spec(
+        "Koncernens resultat (i delårsrapporten: hittills i år), mnkr", "mnkr"
+    ),
+    "koncern_arets_resultat_foregaende_ar_mnkr": _Spec(
+        "Koncernens resultat föregående år, mnkr", "mnkr"
+    ),
+    "koncern_soliditet_procent": _Spec("Koncernens soliditet vid periodens slut, %", "procent1"),
+    "koncern_soliditet_inkl_pension_procent": _Spec(
+        "Koncernens soliditet inklusive pensionsförpliktelser vid periodens slut, %", "procent1"
+    ),
+    "koncern_investeringar_mnkr": _Spec(
+        "Koncernens nettoinvesteringar (i delårsrapporten: hittills i år), mnkr", "mnkr"
+    ),
 }
 
 KEYS_NAMND: Final[tuple[str, ...]] = tuple(NAMND_SPECS)
@@ -238,6 +252,7 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
 
 def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
     from kommunrapport.content import personal as pers
+    from kommunrapport.content.koncern import redovisning as kr
     from kommunrapport.content.rapport import KommunRapport
     from kommunrapport.content.roda_traden import luckor
 
@@ -250,6 +265,8 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
     fin = r.finansiella_mal_data
     staff = pers.kommun_total(r.personal_data)
     rr = e.rr
+    k = r.koncern_data
+    koncern_now, koncern_before = kr.nyckeltal(k), kr.nyckeltal_forra(k)
     values: dict[str, Value] = {
         "kommun_namn": model.kommun.namn,
         "period_titel": r.period.titel,
@@ -282,6 +299,12 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
         "antal_luckor": len(luckor(model, rt)),
         "sjukfranvaro_procent": staff.sjuk_t if staff else None,
         "antal_anstallda": staff.anst_t if staff else None,
+        "koncern_antal_foretag": len(k.nu.foretag) if k.visas else None,
+        "koncern_arets_resultat_mnkr": koncern_now["arets_resultat"],
+        "koncern_arets_resultat_foregaende_ar_mnkr": koncern_before["arets_resultat"],
+        "koncern_soliditet_procent": koncern_now["soliditet"],
+        "koncern_soliditet_inkl_pension_procent": koncern_now["soliditet_inkl_pension"],
+        "koncern_investeringar_mnkr": koncern_now["investeringar"],
     }
     if rr.has_data():
         values["arets_resultat_budget_mnkr"] = rr.arets_resultat().budget

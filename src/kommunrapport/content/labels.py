@@ -40,6 +40,13 @@ KOMMUN_LABELS: Final[dict[str, str]] = {
     "tbl-kassaflode": "Kassaflödesanalys",
     "tbl-personal-kommun": "Personal i hela kommunen",
     "tbl-noter": "Noter",
+    "tbl-koncern-organisation": "Den kommunala koncernen: företag och ägarandelar",
+    "tbl-koncern-resultatrakning": "Resultaträkning för kommunen och koncernen",
+    "tbl-koncern-balansrakning": "Balansräkning för kommunen och koncernen",
+    "tbl-koncern-kassaflode": "Kassaflödesanalys för kommunen och koncernen",
+    "tbl-koncern-avstamning": "Från kommunen till koncernen: avstämning per post",
+    "tbl-koncern-elimineringar": "Elimineringar av interna poster i koncernen",
+    "tbl-koncern-nyckeltal": "Nyckeltal för kommunen och koncernen",
 }
 
 TEMPLATE_LABELS: Final[dict[str, dict[str, str]]] = {

@@ -13,6 +13,9 @@ Rules:
   Amounts are compared without sign, because notes often show costs as positive numbers
   while the resultaträkning stores them as negative; a difference above 0,05 mnkr is
   stated below the table, the way the balansräkning states an imbalance.
+- A note line may also give the koncern's amounts (``koncern``, ``koncern_foregaende_ar``);
+  the tables then show the columns Kommunen and Koncernen, and a note that names its post
+  is reconciled with the koncern's post in the sammanställda räkenskaper too.
 - :func:`not_tabell` is one note as a table of its own; :func:`noter_tabell` stacks every
   note into one table (heading row, lines, sum row per note) for the labelled output
   ``tbl-noter``, because one labelled cell is one table with one caption in every format
@@ -29,6 +32,7 @@ from kommunrapport.content import period as per
 from kommunrapport.content.ekonomi.balansrakning import BR_AVSATTNINGAR, BR_SKULDER, BR_TILLGANGAR
 from kommunrapport.content.ekonomi.nyckeltal import Ekonomi, ekonomi
 from kommunrapport.content.ekonomi.resultatrakning import RR_POSTER
+from kommunrapport.content.koncern.redovisning import Koncernredovisning
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.model import Kommunmodell, Period
 
@@ -55,6 +59,8 @@ class NotRad:
     post: str
     belopp: float | None
     foregaende_ar: float | None = None
+    koncern: float | None = None
+    koncern_foregaende_ar: float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class Avstamning:
     """``resultaträkningen`` or ``balansräkningen`` (+ ``s`` is the genitive)."""
     belopp: float | None
     foregaende_ar: float | None
+    koncern: float | None = None
+    koncern_foregaende_ar: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Avvikelse:
     ar: int
     summa: float
     rakning: float
+    koncern: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,21 +102,32 @@ class Not:
     def summa_foregaende_ar(self) -> float | None:
         return _sum([r.foregaende_ar for r in self.rader])
 
+    @property
+    def summa_koncern(self) -> float | None:
+        return _sum([r.koncern for r in self.rader])
+
+    @property
+    def summa_koncern_foregaende_ar(self) -> float | None:
+        return _sum([r.koncern_foregaende_ar for r in self.rader])
+
     def avvikelser(self, year: int) -> list[Avvikelse]:
         """The years in which the sum differs from the statement post (none without a post)."""
         if self.avser is None:
             return []
         out = []
-        for ar, summa, rakning in (
-            (year, self.summa, self.avser.belopp),
-            (year - 1, self.summa_foregaende_ar, self.avser.foregaende_ar),
+        a = self.avser
+        for ar, summa, rakning, koncern in (
+            (year, self.summa, a.belopp, False),
+            (year - 1, self.summa_foregaende_ar, a.foregaende_ar, False),
+            (year, self.summa_koncern, a.koncern, True),
+            (year - 1, self.summa_koncern_foregaende_ar, a.koncern_foregaende_ar, True),
         ):
             if (
                 summa is not None
                 and rakning is not None
                 and abs(abs(summa) - abs(rakning)) > TOLERANS_MNKR
             ):
-                out.append(Avvikelse(ar, summa, rakning))
+                out.append(Avvikelse(ar, summa, rakning, koncern))
         return out
 
 
@@ -125,6 +145,15 @@ class Noter:
         """Whether any line gives last year's amount (then the tables show that column)."""
         return any(r.foregaende_ar is not None for n in self.noter for r in n.rader)
 
+    @property
+    def koncern(self) -> bool:
+        """Whether any line gives the koncern's amount (then the tables show Koncernen)."""
+        return any(r.koncern is not None for n in self.noter for r in n.rader)
+
+    @property
+    def koncern_foregaende_ar(self) -> bool:
+        return any(r.koncern_foregaende_ar is not None for n in self.noter for r in n.rader)
+
 
 def _num(value: object) -> float | None:
     return None if fmt.is_missing(value) else float(value)  # type: ignore[arg-type]
@@ -135,7 +164,13 @@ def _sum(values: list[float | None]) -> float | None:
     return sum(real) if real else None
 
 
-def _avstamning(post: str, e: Ekonomi) -> Avstamning:
+def _avstamning(post: str, e: Ekonomi, k: Koncernredovisning | None) -> Avstamning:
+    koncern: tuple[float | None, float | None] = (None, None)
+    if k is not None and k.visas:
+        koncern = (
+            k.nu.belopp(post, True),
+            k.forra.belopp(post, True) if k.forra.has_data() else None,
+        )
     if post in RR_BENAMNING:
         now = e.rr.poster.get(post)
         before = e.rr.foregaende_ar.get(post)
@@ -145,6 +180,7 @@ def _avstamning(post: str, e: Ekonomi) -> Avstamning:
             RESULTATRAKNINGEN,
             now.utfall if now else None,
             before.utfall if before else None,
+            *koncern,
         )
     return Avstamning(
         post,
@@ -152,12 +188,19 @@ def _avstamning(post: str, e: Ekonomi) -> Avstamning:
         BALANSRAKNINGEN,
         e.br.poster.get(post),
         e.br_forra.poster.get(post),
+        *koncern,
     )
 
 
-def noter(model: Kommunmodell, period_id: str, e: Ekonomi | None = None) -> Noter:
+def noter(
+    model: Kommunmodell,
+    period_id: str,
+    e: Ekonomi | None = None,
+    k: Koncernredovisning | None = None,
+) -> Noter:
     """The period's notes (none unless the period is an årsredovisning). ``e`` is the period's
-    :class:`~kommunrapport.content.ekonomi.nyckeltal.Ekonomi` when the caller already has it."""
+    :class:`~kommunrapport.content.ekonomi.nyckeltal.Ekonomi` when the caller already has it;
+    ``k`` the koncern, to reconcile the notes' koncern columns with."""
     p = per.period(model, period_id)
     if p.typ != ARSREDOVISNING:
         return Noter(p, ())
@@ -174,10 +217,16 @@ def noter(model: Kommunmodell, period_id: str, e: Ekonomi | None = None) -> Note
                 int(str(number)),
                 str(group["rubrik"].iloc[0]),
                 tuple(
-                    NotRad(str(r["post"]), _num(r["belopp"]), _num(r["foregaende_ar"]))
+                    NotRad(
+                        str(r["post"]),
+                        _num(r["belopp"]),
+                        _num(r["foregaende_ar"]),
+                        _num(r["koncern"]),
+                        _num(r["koncern_foregaende_ar"]),
+                    )
                     for _, r in group.iterrows()
                 ),
-                _avstamning(avser, e) if avser else None,
+                _avstamning(avser, e, k) if avser else None,
             )
         )
     return Noter(p, tuple(out))
@@ -188,24 +237,56 @@ def noter(model: Kommunmodell, period_id: str, e: Ekonomi | None = None) -> Note
 
 def _amount_columns(noter: Noter) -> list[Kolumn]:
     year = noter.period.year
-    cols = [Kolumn.tal(f"{year} (mnkr)")]
+    who = "Kommunen " if noter.koncern else ""
+    cols = [Kolumn.tal(f"{who}{year} (mnkr)")]
     if noter.foregaende_ar:
-        cols.append(Kolumn.tal(f"{year - 1} (mnkr)"))
+        cols.append(Kolumn.tal(f"{who}{year - 1} (mnkr)"))
+    if noter.koncern:
+        cols.append(Kolumn.tal(f"Koncernen {year} (mnkr)"))
+        if noter.koncern_foregaende_ar:
+            cols.append(Kolumn.tal(f"Koncernen {year - 1} (mnkr)"))
     return cols
 
 
-def _cells(noter: Noter, label: str, now: float | None, before: float | None) -> tuple[str, ...]:
+def _cells(
+    noter: Noter,
+    label: str,
+    now: float | None,
+    before: float | None,
+    k_now: float | None = None,
+    k_before: float | None = None,
+) -> tuple[str, ...]:
     cells = [label, fmt.number(now, 1)]
     if noter.foregaende_ar:
         cells.append(fmt.number(before, 1))
+    if noter.koncern:
+        cells.append(fmt.number(k_now, 1))
+        if noter.koncern_foregaende_ar:
+            cells.append(fmt.number(k_before, 1))
     return tuple(cells)
+
+
+def _line_cells(noter: Noter, r: NotRad) -> tuple[str, ...]:
+    return _cells(noter, r.post, r.belopp, r.foregaende_ar, r.koncern, r.koncern_foregaende_ar)
+
+
+def _sum_cells(noter: Noter, label: str, n: Not) -> tuple[str, ...]:
+    return _cells(
+        noter,
+        label,
+        n.summa,
+        n.summa_foregaende_ar,
+        n.summa_koncern,
+        n.summa_koncern_foregaende_ar,
+    )
 
 
 def _avvikelse_text(n: Not, a: Avvikelse) -> str:
     assert n.avser is not None
+    who = "koncernens " if a.koncern else ""
     return (
-        f"Obs: summan av not {n.nummer} för {a.ar} ({fmt.mnkr(a.summa)}) skiljer sig från "
-        f"{n.avser.rakning}s post {n.avser.benamning} ({fmt.mnkr(a.rakning)}); "
+        f"Obs: summan av not {n.nummer} för {who}{a.ar} ({fmt.mnkr(a.summa)}) skiljer sig från "
+        f"{who}{n.avser.rakning}s post {n.avser.benamning} ({fmt.mnkr(a.rakning)}); "
         "kontrollera data/noter."
     )
 
@@ -242,8 +323,8 @@ def not_tabell(noter: Noter, n: Not) -> Tabell:
         notes.append(f"Summan stämmer med {n.avser.rakning}s post {n.avser.benamning}.")
     return Tabell(
         (Kolumn.text(f"Not {n.nummer} {n.rubrik}", 4), *_amount_columns(noter)),
-        tuple(_cells(noter, r.post, r.belopp, r.foregaende_ar) for r in n.rader),
-        summa=(_cells(noter, "Summa", n.summa, n.summa_foregaende_ar),),
+        tuple(_line_cells(noter, r) for r in n.rader),
+        summa=(_sum_cells(noter, "Summa", n),),
         noter=tuple(notes),
         tom=_empty_text(noter),
     )
@@ -262,10 +343,10 @@ def noter_tabell(noter: Noter) -> Tabell:
     for n in noter.noter:
         bold.add(len(rows))
         rows.append((f"Not {n.nummer} {n.rubrik}", *([""] * (width - 1))))
-        rows.extend(_cells(noter, r.post, r.belopp, r.foregaende_ar) for r in n.rader)
+        rows.extend(_line_cells(noter, r) for r in n.rader)
         if len(n.rader) > 1:
             bold.add(len(rows))
-            rows.append(_cells(noter, f"Summa not {n.nummer}", n.summa, n.summa_foregaende_ar))
+            rows.append(_sum_cells(noter, f"Summa not {n.nummer}", n))
     notes: list[str] = []
     if rows:
         notes.append(

@@ -30,6 +30,8 @@ from kommunrapport.content.ekonomi import kassaflode as kf
 from kommunrapport.content.ekonomi import nyckeltal as nyck
 from kommunrapport.content.ekonomi import resultatrakning as rr
 from kommunrapport.content.figur import Figur
+from kommunrapport.content.koncern import redovisning as kr
+from kommunrapport.content.koncern import tabeller as ktab
 from kommunrapport.content.tables import Tabell, Text
 from kommunrapport.data.errors import ParameterError
 from kommunrapport.data.model import Kommunmodell, Namnd, Period
@@ -64,6 +66,13 @@ KOMMUN_OUTPUTS: Final[dict[str, str]] = {
     "tbl-kassaflode": "kassaflode",
     "tbl-personal-kommun": "personal",
     "tbl-noter": "noter",
+    "tbl-koncern-organisation": "koncern_organisation",
+    "tbl-koncern-resultatrakning": "koncern_resultatrakning",
+    "tbl-koncern-balansrakning": "koncern_balansrakning",
+    "tbl-koncern-kassaflode": "koncern_kassaflode",
+    "tbl-koncern-avstamning": "koncern_avstamning",
+    "tbl-koncern-elimineringar": "koncern_elimineringar",
+    "tbl-koncern-nyckeltal": "koncern_nyckeltal",
 }
 """Label (kommunrapport.content.labels.KOMMUN_LABELS) → the KommunRapport method its cell calls."""
 
@@ -247,7 +256,11 @@ class KommunRapport:
 
     @cached_property
     def noter_data(self) -> nt.Noter:
-        return nt.noter(self.model, self.period.id, self.ekonomi_data)
+        return nt.noter(self.model, self.period.id, self.ekonomi_data, self.koncern_data)
+
+    @cached_property
+    def koncern_data(self) -> kr.Koncernredovisning:
+        return kr.koncernredovisning(self.model, self.period.id)
 
     # --- the labelled outputs ----------------------------------------------------------------
     def roda_traden(self) -> Tabell:
@@ -296,6 +309,27 @@ class KommunRapport:
 
     def noter(self) -> Tabell:
         return nt.noter_tabell(self.noter_data)
+
+    def koncern_organisation(self) -> Tabell:
+        return ktab.organisation_tabell(self.model, self.koncern_data)
+
+    def koncern_resultatrakning(self) -> Tabell:
+        return ktab.resultatrakning_tabell(self.koncern_data)
+
+    def koncern_balansrakning(self) -> Tabell:
+        return ktab.balansrakning_tabell(self.koncern_data)
+
+    def koncern_kassaflode(self) -> Tabell:
+        return ktab.kassaflode_tabell(self.koncern_data)
+
+    def koncern_avstamning(self) -> Tabell:
+        return ktab.avstamning_tabell(self.koncern_data)
+
+    def koncern_elimineringar(self) -> Tabell:
+        return ktab.elimineringar_tabell(self.model, self.koncern_data)
+
+    def koncern_nyckeltal(self) -> Tabell:
+        return ktab.nyckeltal_tabell(self.koncern_data)
 
     def __repr__(self) -> str:
         return f"{self.model.kommun.namn}: {self.period.titel}"

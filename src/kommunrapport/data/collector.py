@@ -19,11 +19,12 @@ from kommunrapport.data.tableio import TableReadError, read_table_text
 from kommunrapport.data.tablespec import Dataset, type_table
 from kommunrapport.data.yamlio import YamlDocument, parse_model, read_yaml
 
-__all__ = ["FINANSIELLA_MAL", "MALKEDJA", "ORGANISATION", "Collector"]
+__all__ = ["FINANSIELLA_MAL", "KONCERN", "MALKEDJA", "ORGANISATION", "Collector"]
 
 ORGANISATION = "kommun"
 MALKEDJA = "malkedja"
 FINANSIELLA_MAL = "finansiella_mal"
+KONCERN = "koncern"
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -57,6 +57,19 @@ BALANSRAKNING_POSTER = (
     "ansvarsforbindelse_pensioner",
 )
 
+KASSAFLODE_DELAR = ("lopande_verksamhet", "investeringsverksamhet", "finansieringsverksamhet")
+"""The three parts of a kassaflödesanalys, the lines a koncernföretag reports."""
+KONCERN_POSTER = (
+    RESULTATRAKNING_POSTER + BALANSRAKNING_POSTER + KASSAFLODE_DELAR + ("nettoinvesteringar",)
+)
+"""The lines of a koncernföretag's räkenskaper: the kommun's resultat- and balansräkning
+posts, the kassaflöde's three parts and the year's nettoinvesteringar."""
+ELIMINERINGSTYPER = ("försäljning", "fordran", "ränta", "koncernbidrag", "aktier", "utdelning")
+"""The kinds of internal transactions and balances eliminated in the sammanställda
+räkenskaper (RKR R16); each kind's posts are in kommunrapport.data.koncerncheck."""
+KOMMUN_PART = "kommun"
+"""How the kommun itself is named as a party in data/koncernelimineringar."""
+
 _NAMND = Column("namnd", description="nämndens id, som i data/kommun.yml")
 _PERIOD = Column("period", Kind.PERIOD, description="perioden, ÅÅÅÅ-MM (t.ex. 2022-08)")
 _TKR = "tkr"
@@ -207,6 +220,18 @@ DATASETS: dict[str, Dataset] = {
                     description="föregående års belopp, mnkr",
                 ),
                 Column(
+                    "koncern",
+                    Kind.NUMBER,
+                    required=False,
+                    description="koncernens belopp i år, mnkr (tomt om noten bara gäller kommunen)",
+                ),
+                Column(
+                    "koncern_foregaende_ar",
+                    Kind.NUMBER,
+                    required=False,
+                    description="koncernens belopp föregående år, mnkr",
+                ),
+                Column(
                     "avser",
                     required=False,
                     allowed=RESULTATRAKNING_POSTER + BALANSRAKNING_POSTER,
@@ -254,6 +279,47 @@ DATASETS: dict[str, Dataset] = {
             ),
             key=("period", "post"),
             description="Justeringar från årets resultat till balanskravsresultatet (mnkr)",
+            optional=True,
+            unit="mnkr",
+            kommun_only=True,
+        ),
+        Dataset(
+            "koncernrakenskaper",
+            (
+                Column("foretag", description="företagets id i data/koncern.yml"),
+                _PERIOD,
+                Column("post", allowed=KONCERN_POSTER),
+                Column(
+                    "belopp",
+                    Kind.NUMBER,
+                    description="hela företagets belopp (100 %), mnkr, med samma tecken som "
+                    "kommunens räkningar",
+                ),
+            ),
+            key=("foretag", "period", "post"),
+            description="Koncernföretagens resultat- och balansräkning och kassaflöde (mnkr)",
+            optional=True,
+            unit="mnkr",
+            kommun_only=True,
+        ),
+        Dataset(
+            "koncernelimineringar",
+            (
+                _PERIOD,
+                Column("typ", allowed=ELIMINERINGSTYPER),
+                Column("part", description="vem som bokfört posten: kommun eller företagets id"),
+                Column("motpart", description="den andra parten: kommun eller företagets id"),
+                Column("post", allowed=RESULTATRAKNING_POSTER + BALANSRAKNING_POSTER),
+                Column(
+                    "belopp",
+                    Kind.NUMBER,
+                    minimum=0,
+                    description="beloppet i partens egna räkenskaper (100 %), mnkr, positivt",
+                ),
+                Column("kommentar", required=False),
+            ),
+            key=("period", "typ", "part", "motpart", "post"),
+            description="Interna poster mellan kommunen och koncernföretagen att eliminera (mnkr)",
             optional=True,
             unit="mnkr",
             kommun_only=True,

@@ -16,12 +16,26 @@ from dataclasses import replace
 import pandas as pd
 
 from kommunrapport import __version__
-from kommunrapport.data.collector import FINANSIELLA_MAL, MALKEDJA, ORGANISATION, Collector
+from kommunrapport.data.collector import (
+    FINANSIELLA_MAL,
+    KONCERN,
+    MALKEDJA,
+    ORGANISATION,
+    Collector,
+)
 from kommunrapport.data.crosscheck import cross_check
 from kommunrapport.data.datasets import DATASETS
 from kommunrapport.data.errors import DataValidationError, Problem, sorted_problems
 from kommunrapport.data.fsutil import write_atomic
-from kommunrapport.data.model import FinansiellaMal, Kommunmodell, Malkedja, Organisation, Perioder
+from kommunrapport.data.koncerncheck import koncern_check
+from kommunrapport.data.model import (
+    FinansiellaMal,
+    Kommunmodell,
+    Koncern,
+    Malkedja,
+    Organisation,
+    Perioder,
+)
 from kommunrapport.data.paths import ProjectPaths, project_paths
 
 
@@ -33,16 +47,19 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
     params = c.yaml_model(paths.params_file, Perioder)
     fin_file = paths.yaml_file(FINANSIELLA_MAL)
     fin = c.yaml_model(fin_file, FinansiellaMal) if fin_file.exists() else None
+    koncern_file = paths.yaml_file(KONCERN)
+    koncern = c.yaml_model(koncern_file, Koncern) if koncern_file.exists() else None
     tables: dict[str, tuple[pd.DataFrame, str]] = {}
     for ds in DATASETS.values():
         frame, shown = c.table(ds)
         if frame is not None:
             tables[ds.name] = (frame, shown)
     cross_check(c, org, chain, params, tables)
+    koncern_check(c, koncern, koncern_file.exists(), params, tables)
     if c.problems or org is None or chain is None or params is None:
         return None, sorted_problems(c.problems)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
-    model = Kommunmodell(paths, org, chain, params, frozen, fin)
+    model = Kommunmodell(paths, org, chain, params, frozen, fin, koncern)
     return model, []
 
 

@@ -137,6 +137,83 @@ class FinansiellaMal(Frozen):
     mal: list[FinansielltMal] = Field(default_factory=list)
 
 
+# --- data/koncern.yml (optional) -------------------------------------------------------
+
+Foretagsform = Literal["aktiebolag", "kommunalförbund", "stiftelse", "ekonomisk förening"]
+Andel = Annotated[float, Field(ge=0, le=100)]
+ORGNR_PATTERN = r"^\d{6}-?\d{4}$"
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check (modulus 10) over all ten digits of an organisationsnummer."""
+    total = 0
+    for i, ch in enumerate(digits):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+class Koncernforetag(Frozen):
+    """A company, kommunalförbund or stiftelse in which the kommun has influence (RKR R16)."""
+
+    id: Id
+    namn: NonEmpty
+    organisationsnummer: Annotated[str, StringConstraints(pattern=ORGNR_PATTERN)]
+    form: Foretagsform
+    andel_roster: Andel
+    """The kommun's share of the votes, % (direct and through other koncernföretag)."""
+    andel_kapital: Andel
+    """The kommun's share of the capital, %: the share taken into the koncern."""
+    ingar: bool = True
+    """Whether it is consolidated; when not, ``skal`` says why (e.g. ringa betydelse)."""
+    skal: str = ""
+    verksamhet: str = ""
+    """What the company does, one sentence for the organisation table."""
+
+    @model_validator(mode="after")
+    def _valid(self) -> Koncernforetag:
+        digits = self.organisationsnummer.replace("-", "")
+        if not luhn_ok(digits):
+            raise ValueError(
+                f"organisationsnumret {self.organisationsnummer} för '{self.id}' har fel "
+                "kontrollsiffra"
+            )
+        if not self.ingar and not self.skal.strip():
+            raise ValueError(f"'{self.id}' ingår inte i koncernen: ange varför i skal")
+        if self.ingar and self.andel_roster < 20:
+            raise ValueError(
+                f"'{self.id}' har {self.andel_roster:g} % av rösterna; under 20 % finns inget "
+                "betydande inflytande och företaget ingår inte i den kommunala koncernen "
+                "(sätt ingar: false och skriv skälet)"
+            )
+        return self
+
+    @property
+    def orgnr(self) -> str:
+        """The organisationsnummer written NNNNNN-NNNN."""
+        digits = self.organisationsnummer.replace("-", "")
+        return f"{digits[:6]}-{digits[6:]}"
+
+    @property
+    def andel(self) -> float:
+        """The owned share as a fraction (andel_kapital / 100)."""
+        return self.andel_kapital / 100
+
+    @property
+    def relation(self) -> str:
+        """dotterföretag (more than 50 % of the votes) or intresseföretag (20–50 %)."""
+        if self.andel_roster > 50:
+            return "dotterföretag"
+        return "intresseföretag" if self.andel_roster >= 20 else "övrigt företag"
+
+
+class Koncern(Frozen):
+    foretag: list[Koncernforetag] = Field(default_factory=list)
+
+    def ingaende(self) -> list[Koncernforetag]:
+        return [f for f in self.foretag if f.ingar]
+
+
 # --- params/perioder.yml ----------------------------------------------------------------
 
 RapportTyp = Literal["tertialrapport", "delårsrapport", "årsredovisning"]
@@ -154,6 +231,13 @@ class Period(Frozen):
     slutdatum: date
     titel: NonEmpty
     namnder: list[NamndParams] = Field(min_length=1)
+    koncern: bool | None = None
+    """Whether the report shows the kommunal koncern (sammanställda räkenskaper). Unset: the
+    årsredovisning does, the delårsrapport and tertialrapport do not."""
+
+    @property
+    def visar_koncern(self) -> bool:
+        return self.koncern if self.koncern is not None else self.typ == "årsredovisning"
 
     @property
     def year(self) -> int:
@@ -182,6 +266,8 @@ class Kommunmodell:
     _tables: Mapping[str, pd.DataFrame]
     finansiella_mal: FinansiellaMal | None = None
     """KF's financial goals (data/finansiella_mal.yml), when the kommun keeps them."""
+    koncern: Koncern | None = None
+    """The kommunal koncern's companies (data/koncern.yml), when the kommun has any."""
 
     def table(self, name: str) -> pd.DataFrame:
         """The dataset ``name`` as a typed frame (a copy: the model never changes)."""

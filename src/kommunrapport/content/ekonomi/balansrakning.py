@@ -106,6 +106,17 @@ def _br(model: Kommunmodell, period_id: str) -> Balansrakning:
     posts = {
         str(r["post"]): float(r["belopp"]) for _, r in t.iterrows() if num(r["belopp"]) is not None
     }
+    return las_balansrakning(period_id, posts)
+
+
+def balansrakning_vid(model: Kommunmodell, period_id: str) -> Balansrakning:
+    """The kommun's balance sheet at the end of ``period_id`` (any month, also one that is
+    not a report period; empty when the data has none)."""
+    return _br(model, period_id)
+
+
+def las_balansrakning(period_id: str, posts: dict[str, float]) -> Balansrakning:
+    """A balance sheet from its posts, ``eget_kapital`` read as the module docstring says."""
     inclusive = Balansrakning(period_id, posts, True)
     if posts and abs(inclusive.differens) > 0.05:
         exclusive = Balansrakning(period_id, posts, False)

@@ -8,6 +8,7 @@ from kommunrapport.content import roda_traden
 from kommunrapport.content.ekonomi.kassaflode import kassaflode
 from kommunrapport.content.ekonomi.nyckeltal import NYCKELTAL_NAMN
 from kommunrapport.content.ekonomi.resultatrakning import RR_POSTER, Belopp
+from kommunrapport.content.opendata.koncern import koncern_tables
 from kommunrapport.content.opendata.tabell import (
     INV_COLS,
     OpenTable,
@@ -216,6 +217,8 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
                 "post": "raden i noten",
                 "belopp_mnkr": "årets belopp, mnkr",
                 "foregaende_ar_mnkr": "föregående års belopp, mnkr",
+                "koncern_mnkr": "koncernens belopp i år, mnkr",
+                "koncern_foregaende_ar_mnkr": "koncernens belopp föregående år, mnkr",
                 "avser": "posten i resultat- eller balansräkningen som noten specificerar",
             },
             [
@@ -225,6 +228,8 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
                     "post": line.post,
                     "belopp_mnkr": line.belopp,
                     "foregaende_ar_mnkr": line.foregaende_ar,
+                    "koncern_mnkr": line.koncern,
+                    "koncern_foregaende_ar_mnkr": line.koncern_foregaende_ar,
                     "avser": n.avser.post if n.avser else None,
                 }
                 for n in r.noter_data.noter
@@ -236,4 +241,5 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
             {"namnd_id": "nämndens id", "namnd": "nämndens namn"},
             [{"namnd_id": n.id, "namnd": names[n.id]} for n in r.period.namnder],
         ),
+        **koncern_tables(model, r.koncern_data),
     }

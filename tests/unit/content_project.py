@@ -350,6 +350,7 @@ def write_project(
     malkedja: dict[str, Any] | None = None,
     perioder: dict[str, Any] | None = None,
     finansiella_mal: dict[str, Any] | None = None,
+    koncern: dict[str, Any] | None = None,
     **tables: list[dict[str, Any]],
 ) -> ProjectPaths:
     """Write the project under ``root``; a keyword replaces a document or a table."""
@@ -365,6 +366,8 @@ def write_project(
     dump(paths.params_file, perioder or copy.deepcopy(PERIODER))
     if finansiella_mal is not None:
         dump(paths.yaml_file("finansiella_mal"), finansiella_mal)
+    if koncern is not None:
+        dump(paths.yaml_file("koncern"), koncern)
     all_tables = {**copy.deepcopy(TABLES), **tables}
     for name, rows in all_tables.items():
         if rows:

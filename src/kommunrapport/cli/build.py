@@ -15,14 +15,25 @@ def check(root: RootOption = None) -> None:
     (reports/<period>/*.qmd). Ändrar inga filer."""
     from kommunrapport.data.loader import collect
     from kommunrapport.site.checks import narrative_problems
+    from kommunrapport.site.coverage import uncovered
 
+    todo = []
     try:
         paths = paths_for(root)
         model, problems = collect(paths)
         if model is not None:
             problems = [*problems, *narrative_problems(paths, model)]
+            todo = uncovered(model)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
+    if todo:
+        out.print(
+            "Rubriker som ännu saknas eller saknar text (förvaltningsberättelsen enligt "
+            "LKBR 11 kap. och RKR R15):",
+            soft_wrap=True,
+        )
+        for item in todo:
+            out.print(f"  {item}", markup=False, soft_wrap=True)
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
     out.print("Kontrollen är klar: inga problem hittades.")

@@ -86,6 +86,11 @@ class Section(_Frozen):
     fraga: Text | ByKind
     typer: list[RapportTyp] | None = None
     inbaddat: list[Text | Embed] = Field(default_factory=list)
+    krav: Text | None = None
+    """The part of the förvaltningsberättelse (or årsredovisning) the section covers: a key of
+    :data:`kommunrapport.site.coverage.KRAV`."""
+    koncern: bool = False
+    """Only in a report that shows the kommunal koncern."""
 
     def heading(self, kind: RapportTyp) -> str:
         return self.rubrik if isinstance(self.rubrik, str) else self.rubrik.get(kind)
@@ -115,8 +120,13 @@ class NarrativeTemplate(_Frozen):
     avsnitt: list[Section] = Field(min_length=1)
     ovrigt: Other
 
-    def sections(self, kind: RapportTyp) -> list[Section]:
-        return [s for s in self.avsnitt if s.typer is None or kind in s.typer]
+    def sections(self, kind: RapportTyp, koncern: bool = True) -> list[Section]:
+        """The sections of a report of ``kind``; ``koncern``: whether it shows the koncern."""
+        return [
+            s
+            for s in self.avsnitt
+            if (s.typer is None or kind in s.typer) and (koncern or not s.koncern)
+        ]
 
     def placed_labels(self) -> set[str]:
         return {label for s in self.avsnitt for label in s.all_labels()}
@@ -236,7 +246,7 @@ def render_narrative(
         for label in labels:
             parts.extend([f"{{{{< embed _executed/{job}.ipynb#{label} >}}}}", ""])
 
-    for s in template.sections(period.typ):
+    for s in template.sections(period.typ, shows_koncern(model, period)):
         section(
             s.heading(period.typ),
             s.question(period.typ),
@@ -247,6 +257,12 @@ def render_narrative(
     if rest:
         section(template.ovrigt.rubrik, template.ovrigt.fraga, rest)
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def shows_koncern(model: Kommunmodell, period: Period) -> bool:
+    """Whether the period's report shows the kommunal koncern (it asks for it and
+    data/koncern.yml names an included company)."""
+    return period.visar_koncern and bool(model.koncern and model.koncern.ingaende())
 
 
 def _period(model: Kommunmodell, period_id: str) -> Period:

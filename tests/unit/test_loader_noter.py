@@ -48,6 +48,8 @@ def test_a_project_without_noter_still_loads_with_an_empty_typed_table(tmp_path:
         "post",
         "belopp",
         "foregaende_ar",
+        "koncern",
+        "koncern_foregaende_ar",
         "avser",
     ]
 

@@ -79,6 +79,8 @@ class ByKind(_Frozen):
 class Embed(_Frozen):
     etikett: Text
     typer: list[RapportTyp] | None = None
+    koncern: bool = False
+    """Only in a report that shows the kommunal koncern."""
 
 
 class Section(_Frozen):
@@ -98,12 +100,12 @@ class Section(_Frozen):
     def question(self, kind: RapportTyp) -> str:
         return self.fraga if isinstance(self.fraga, str) else self.fraga.get(kind)
 
-    def embeds(self, kind: RapportTyp) -> list[str]:
+    def embeds(self, kind: RapportTyp, koncern: bool = True) -> list[str]:
         out = []
         for item in self.inbaddat:
             if isinstance(item, str):
                 out.append(item)
-            elif item.typer is None or kind in item.typer:
+            elif (item.typer is None or kind in item.typer) and (koncern or not item.koncern):
                 out.append(item.etikett)
         return out
 
@@ -246,11 +248,12 @@ def render_narrative(
         for label in labels:
             parts.extend([f"{{{{< embed _executed/{job}.ipynb#{label} >}}}}", ""])
 
-    for s in template.sections(period.typ, shows_koncern(model, period)):
+    koncern = shows_koncern(model, period)
+    for s in template.sections(period.typ, koncern):
         section(
             s.heading(period.typ),
             s.question(period.typ),
-            [x for x in s.embeds(period.typ) if x in known],
+            [x for x in s.embeds(period.typ, koncern) if x in known],
         )
     placed = template.placed_labels()
     rest = [label for label in available if label not in placed]

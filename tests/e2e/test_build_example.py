@@ -121,3 +121,121 @@ def test_build_never_touches_what_analysts_wrote(
     for source in sorted(pristine.reports_dir.rglob("*.qmd")):
         rel = source.relative_to(pristine.root)
         assert (paths.root / rel).read_bytes() == source.read_bytes(), rel
+
+
+def _koncern_result_from_inputs(root: Path, period: str) -> float:
+    """The koncern's result recomputed from the example's input files alone."""
+    import pandas as pd
+    import yaml
+
+    data = root / "data"
+    costs = {"verksamhetens_kostnader", "avskrivningar", "finansiella_kostnader"}
+
+    def signed(post: str, value: float) -> float:
+        return -abs(value) if post in costs else value
+
+    rr = pd.read_csv(data / "resultatrakning.csv")
+    rr = rr[rr["period"] == period]
+    total = sum(signed(p, v) for p, v in zip(rr["post"], rr["utfall"], strict=True))
+    koncern = yaml.safe_load((data / "koncern.yml").read_text(encoding="utf-8"))
+    shares = {f["id"]: f["andel_kapital"] / 100 for f in koncern["foretag"] if f.get("ingar", True)}
+    companies = pd.read_csv(data / "koncernrakenskaper.csv")
+    companies = companies[(companies["period"] == period) & companies["foretag"].isin(shares)]
+    rr_posts = set(rr["post"])
+    for company, post, value in zip(
+        companies["foretag"], companies["post"], companies["belopp"], strict=True
+    ):
+        if post in rr_posts:
+            total += shares[company] * signed(post, value)
+    shares["kommun"] = 1.0
+    elims = pd.read_csv(data / "koncernelimineringar.csv")
+    elims = elims[elims["period"] == period]
+    for typ, part, motpart, post, value in zip(
+        elims["typ"], elims["part"], elims["motpart"], elims["post"], elims["belopp"], strict=True
+    ):
+        if post not in rr_posts:
+            continue
+        share = (
+            shares[part] if typ in ("aktier", "utdelning") else min(shares[part], shares[motpart])
+        )
+        total -= signed(post, value * share)
+    return float(total)
+
+
+def test_the_arsredovisning_has_the_koncern_and_its_sums_reconcile(
+    built: tuple[ProjectPaths, Path, str],
+) -> None:
+    import csv
+
+    import yaml
+
+    from kommunrapport.content import formatting as fmt
+
+    paths, _, _ = built
+    nb = json.loads(paths.executed_notebook("2022-12", "kommun").read_text("utf-8"))
+    markdown = {
+        c["id"]: "".join(o["data"]["text/markdown"])
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    }
+    for label in ("tbl-koncern-resultatrakning", "tbl-koncern-balansrakning"):
+        assert (
+            "| Post | Kommunen 2022 (mnkr) | Kommunen 2021 (mnkr) | Koncernen 2022 (mnkr) "
+            "| Koncernen 2021 (mnkr) |" in markdown[label]
+        ), markdown[label]
+    assert "Vänerstadens Bostäder AB" in markdown["tbl-koncern-organisation"]
+    assert "| Elimineringar | Koncernen |" in markdown["tbl-koncern-avstamning"]
+    assert "Koncernen 2022 (mnkr)" in markdown["tbl-noter"]
+
+    figures = yaml.safe_load(paths.key_figures_file("2022-12", "kommun").read_text("utf-8"))
+    expected = _koncern_result_from_inputs(paths.root, "2022-12")
+    assert figures["nyckeltal"]["koncern_arets_resultat_mnkr"] == fmt.mnkr(expected, 1)
+    assert figures["nyckeltal"]["koncern_arets_resultat_foregaende_ar_mnkr"] == fmt.mnkr(
+        _koncern_result_from_inputs(paths.root, "2021-12"), 1
+    )
+
+    with (paths.open_data_dir("2022-12", "kommun") / "koncern_avstamning.csv").open(
+        encoding="utf-8"
+    ) as handle:
+        rows = list(csv.DictReader(handle))
+    parts: dict[tuple[str, str], dict[str, float]] = {}
+    for r in rows:
+        if r["belopp_mnkr"]:
+            parts.setdefault((r["ar"], r["post"]), {})[r["del"]] = float(r["belopp_mnkr"])
+    assert ("2022", "verksamhetens_intakter") in parts and ("2021", "eget_kapital") in parts
+    for key, amounts in parts.items():
+        companies = sum(
+            v for k, v in amounts.items() if k not in ("kommun", "eliminering", "koncern")
+        )
+        assert amounts["koncern"] == pytest.approx(
+            amounts.get("kommun", 0) + companies - amounts.get("eliminering", 0)
+        ), key
+    for year in ("2022", "2021"):
+        koncern = {post: a["koncern"] for (y, post), a in parts.items() if y == year}
+        assets = sum(
+            koncern.get(p, 0)
+            for p in (
+                "immateriella_anlaggningstillgangar",
+                "materiella_anlaggningstillgangar",
+                "finansiella_anlaggningstillgangar",
+                "forrad_och_exploatering",
+                "fordringar",
+                "kortfristiga_placeringar",
+                "kassa_och_bank",
+            )
+        )
+        claims = sum(
+            koncern.get(p, 0)
+            for p in (
+                "eget_kapital",
+                "avsattningar_pensioner",
+                "andra_avsattningar",
+                "langfristiga_skulder",
+                "kortfristiga_skulder",
+            )
+        )
+        assert assets == pytest.approx(claims), year
+        soliditet = figures["nyckeltal"]["koncern_soliditet_procent"]
+        if year == "2022":
+            assert soliditet == fmt.percent(koncern["eget_kapital"] / assets * 100, 1)

@@ -595,7 +595,7 @@ def balansrakning(model: Kommunmodell, period_id: str) -> tuple[Balansrakning, B
 
 def balansrakning_tabell(model: Kommunmodell, now: Balansrakning, before: Balansrakning) -> Tabell:
     p = per.period(model, now.period_id)
-    cols = [Kolumn.text("Post", 4), Kolumn.tal(f"{p.slutdatum.isoformat()} (mnkr)")]
+    cols = [Kolumn.text("Post"), Kolumn.tal(f"{p.slutdatum.isoformat()} (mnkr)")]
     if before.has_data():
         cols.append(Kolumn.tal(f"{p.year - 1}-12-31 (mnkr)"))
     rows: list[tuple[str, ...]] = []
@@ -738,7 +738,7 @@ def balanskrav_tabell(bk: Balanskrav) -> Tabell:
     if bk.grund != "utfall":
         verdict += " Bedömningen gäller prognosen för helåret."
     return Tabell(
-        (Kolumn.text("Balanskravsutredning", 4), Kolumn.tal("mnkr")),
+        (Kolumn.text("Balanskravsutredning"), Kolumn.tal("mnkr")),
         tuple(rows),
         noter=(verdict,),
         markerade=frozenset({0, len(bk.justeringar) + 1, len(rows) - 1}),
@@ -843,9 +843,9 @@ def nyckeltal_tabell(e: Ekonomi) -> Tabell:
     p = e.period
     basis = "utfall" if per.is_full_year(p) else "helårsprognos"
     cols = (
-        Kolumn.text("Nyckeltal", 4),
-        Kolumn.tal(str(p.year) if per.is_full_year(p) else f"{p.year} ({basis})", 2),
-        Kolumn.tal(f"{p.year - 1}", 1),
+        Kolumn.text("Nyckeltal"),
+        Kolumn.tal(str(p.year) if per.is_full_year(p) else f"{p.year} ({basis})"),
+        Kolumn.tal(f"{p.year - 1}"),
     )
     rows = tuple(
         (name, _ratio_text(key, e.nyckeltal[key]), _ratio_text(key, e.nyckeltal_forra.get(key)))
@@ -933,10 +933,10 @@ def finansiella_mal_tabell(outcomes: list[FinansielltMalUtfall]) -> Tabell:
         )
     return Tabell(
         (
-            Kolumn.text("Finansiellt mål", 4),
-            Kolumn.tal("Utfall", 1),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 4),
+            Kolumn.text("Finansiellt mål"),
+            Kolumn.tal("Utfall"),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Skäl"),
         ),
         rows,
         noter=tuple(notes),
@@ -983,7 +983,7 @@ def kassaflode_tabell(model: Kommunmodell, period_id: str) -> Tabell:
     else:
         empty = "Kassaflödesanalysen redovisas i årsredovisningen."
     return Tabell(
-        (Kolumn.text("Post", 4), Kolumn.tal(f"{span_label(p)} (mnkr)")),
+        (Kolumn.text("Post"), Kolumn.tal(f"{span_label(p)} (mnkr)")),
         rows,
         noter=("Inbetalningar är positiva och utbetalningar negativa tal.",) if rows else (),
         markerade=bold,

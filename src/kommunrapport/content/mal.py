@@ -334,10 +334,10 @@ def maluppfyllelse_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
     ]
     return Tabell(
         (
-            Kolumn.text("Nämndmål", 4),
-            Kolumn.text("Inriktningsmål", 3),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 5),
+            Kolumn.text("Nämndmål"),
+            Kolumn.text("Inriktningsmål"),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Skäl"),
         ),
         rows,
         noter=tuple(n for n in notes if n),
@@ -427,14 +427,14 @@ def indikator_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
             )
         notes.append(source)
     columns = (
-        Kolumn.text("Indikator", 4),
-        Kolumn.tal("Utfall", 2),
-        Kolumn.tal(f"Mål {mu.year}", 1),
-        Kolumn.text("Förändring", 2),
-        Kolumn.tal("Kvinnor / män", 2),
-        Kolumn.tal("Riket", 1),
-        Kolumn.tal("Jämförelsegrupp", 1),
-        Kolumn.text("Bedömning", 2),
+        Kolumn.text("Indikator"),
+        Kolumn.tal("Utfall"),
+        Kolumn.tal(f"Mål {mu.year}"),
+        Kolumn.text("Förändring"),
+        Kolumn.tal("Kvinnor / män"),
+        Kolumn.tal("Riket"),
+        Kolumn.tal("Jämförelsegrupp"),
+        Kolumn.text("Bedömning"),
     )
     keep = [i for i in range(len(columns)) if mu.grupp is not None or i != GROUP_COLUMN]
     return Tabell(
@@ -501,12 +501,12 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
     vision = model.malkedja.vision
     return Tabell(
         (
-            Kolumn.text("Inriktningsmål", 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text("Nämndmål", 4),
-            Kolumn.tal("Indikatorer", 1),
-            Kolumn.tal("Aktiviteter", 1),
-            Kolumn.text("Bedömning", 2),
+            Kolumn.text("Inriktningsmål"),
+            Kolumn.text("Nämnd"),
+            Kolumn.text("Nämndmål"),
+            Kolumn.tal("Indikatorer"),
+            Kolumn.tal("Aktiviteter"),
+            Kolumn.text("Bedömning"),
         ),
         tuple(rows),
         noter=(
@@ -523,10 +523,10 @@ def inriktningsmal_tabell(rt: RodaTraden) -> Tabell:
     )
     return Tabell(
         (
-            Kolumn.text("Inriktningsmål", 4),
-            Kolumn.tal("Nämndmål", 1),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 4),
+            Kolumn.text("Inriktningsmål"),
+            Kolumn.tal("Nämndmål"),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Skäl"),
         ),
         rows,
         noter=(
@@ -583,10 +583,10 @@ def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
 def luckor_tabell(gaps: list[Lucka]) -> Tabell:
     return Tabell(
         (
-            Kolumn.text("Lucka", 2),
-            Kolumn.text("Mål", 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text("Följd", 3),
+            Kolumn.text("Lucka"),
+            Kolumn.text("Mål"),
+            Kolumn.text("Nämnd"),
+            Kolumn.text("Följd"),
         ),
         tuple((g.typ, g.mal, g.namnd, g.beskrivning) for g in gaps),
         tom="Den röda tråden är hel: alla inriktningsmål har nämndmål och alla nämndmål har "
@@ -606,9 +606,9 @@ def maluppfyllelse_namnder_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell
     summa = ("Hela kommunen", *(str(total[b]) for b in total), str(sum(total.values())))
     return Tabell(
         (
-            Kolumn.text("Nämnd", 3),
-            *(Kolumn.tal(b.text, 1) for b in total),
-            Kolumn.tal("Totalt", 1),
+            Kolumn.text("Nämnd"),
+            *(Kolumn.tal(b.text) for b in total),
+            Kolumn.tal("Totalt"),
         ),
         tuple(rows),
         summa=(summa,),

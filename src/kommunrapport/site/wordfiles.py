@@ -1,0 +1,218 @@
+"""Finishing the Word files after Quarto has written them (a step of ``kommunrapport build``).
+
+Pandoc writes each docx from ``assets/referens.docx``; three things can only be done after:
+
+- **Table of contents.** Pandoc writes the contents as a TOC field that only Word fills in.
+  ``w:updateFields`` in ``word/settings.xml`` makes Word update the fields when the file
+  is opened (ECMA-376 part 1, 17.15.1.90), so the contents are there without a click.
+- **Header.** The reference document's header holds the document-property fields
+  ``Kommun`` and ``Rapport``. Their values are written here as custom properties
+  (``docProps/custom.xml``, which pandoc always writes): the kommun's name, and the report's title from the document's
+  title and subtitle. The fields' shown text is filled in too, so the header is right in any
+  program, also one that does not update fields.
+- **Alignment in tables.** Quarto lays out a captioned table (a float) as a one-cell table
+  around the caption, the table and its notes, centred. Pandoc then gives every paragraph
+  in the inner table a second ``w:jc`` (the centring) after the cell's own alignment, and
+  the centring wins. The first ``w:jc`` (the column's own alignment) is kept, and the notes
+  (style ``Tabellnot``) get no alignment of their own, so their style's (left) applies.
+
+Every step is idempotent: finishing a finished file changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+from kommunrapport.content.tables import NOTE_STYLE
+
+KOMMUN_PROPERTY: Final = "Kommun"
+REPORT_PROPERTY: Final = "Rapport"
+SEPARATOR: Final = " · "
+
+_SETTINGS: Final = "word/settings.xml"
+_DOCUMENT: Final = "word/document.xml"
+_CORE: Final = "docProps/core.xml"
+_CUSTOM: Final = "docProps/custom.xml"
+
+_UPDATE_FIELDS: Final = '<w:updateFields w:val="true" />'
+_AFTER_UPDATE_FIELDS: Final = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "m:mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "sl:schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+"""Elements that follow ``w:updateFields`` in ``CT_Settings`` (its sequence is ordered)."""
+
+_PPR = re.compile(r"<w:pPr>(.*?)</w:pPr>", re.S)
+_JC = re.compile(r"<w:jc\b[^>]*/>")
+_FMTID: Final = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def with_update_fields(settings: str) -> str:
+    """``settings.xml`` with ``<w:updateFields w:val="true"/>`` in its place."""
+    if re.search(r"<w:updateFields\b", settings):
+        return re.sub(r"<w:updateFields\b[^>]*/>", _UPDATE_FIELDS, settings)
+    for name in _AFTER_UPDATE_FIELDS:
+        tag = name if ":" in name else f"w:{name}"
+        m = re.search(rf"<{re.escape(tag)}[\s/>]", settings)
+        if m:
+            return settings[: m.start()] + _UPDATE_FIELDS + settings[m.start() :]
+    return settings.replace("</w:settings>", _UPDATE_FIELDS + "</w:settings>")
+
+
+def _fix_ppr(m: re.Match[str]) -> str:
+    inner = m.group(1)
+    if f'w:val="{NOTE_STYLE}"' in inner:
+        inner = _JC.sub("", inner)
+    else:
+        alignments = _JC.findall(inner)
+        if len(alignments) > 1:
+            first = True
+
+            def keep_first(j: re.Match[str]) -> str:
+                nonlocal first
+                keep = first
+                first = False
+                return j.group(0) if keep else ""
+
+            inner = _JC.sub(keep_first, inner)
+    return f"<w:pPr>{inner}</w:pPr>"
+
+
+def with_own_alignment(document: str) -> str:
+    """``document.xml`` where each paragraph keeps its first alignment, notes none."""
+    return _PPR.sub(_fix_ppr, document)
+
+
+def _text_of(xml: str, tag: str) -> str:
+    m = re.search(rf"<{tag}>(.*?)</{tag}>", xml, re.S)
+    return html.unescape(m.group(1)).strip() if m else ""
+
+
+def _custom_value(custom: str, name: str) -> str:
+    m = re.search(
+        rf'<property\b[^>]*\bname="{re.escape(name)}"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>',
+        custom,
+        re.S,
+    )
+    return html.unescape(m.group(1)).strip() if m else ""
+
+
+def report_title(core: str, custom: str, kommun: str) -> str:
+    """The report's title for the header: subtitle and title, without the kommun's name.
+
+    A nämnd's page has the title "Kultur- och fritidsnämnden" and the subtitle
+    "Årsredovisning 2022"; a period's report has the title "Årsredovisning 2022" and the
+    kommun's name as subtitle.
+    """
+    parts: list[str] = []
+    for part in (_custom_value(custom, "subtitle"), _text_of(core, "dc:title")):
+        if part and part != kommun and part not in parts:
+            parts.append(part)
+    return SEPARATOR.join(parts)
+
+
+def with_property(custom: str, name: str, value: str) -> str:
+    """``custom.xml`` with the text property ``name`` set to ``value``."""
+    escaped = html.escape(value, quote=False)
+    pattern = re.compile(
+        rf'(<property\b[^>]*\bname="{re.escape(name)}"[^>]*>\s*<vt:lpwstr>)(.*?)(</vt:lpwstr>)',
+        re.S,
+    )
+    if pattern.search(custom):
+        return pattern.sub(lambda m: m.group(1) + escaped + m.group(3), custom)
+    pids = [int(p) for p in re.findall(r'\bpid="(\d+)"', custom)]
+    pid = max(pids, default=1) + 1
+    prop = (
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{name}">'
+        f"<vt:lpwstr>{escaped}</vt:lpwstr></property>"
+    )
+    return custom.replace("</Properties>", prop + "</Properties>")
+
+
+def with_field_results(part: str, values: dict[str, str]) -> str:
+    """A header or footer part whose ``DOCPROPERTY`` fields show ``values``."""
+    for name, value in values.items():
+        pattern = re.compile(
+            rf'(DOCPROPERTY\s+"?{re.escape(name)}"?[^<]*</w:instrText>.*?'
+            r'w:fldCharType="separate"\s*/>.*?<w:t(?:\s[^>]*)?>)(.*?)(</w:t>)',
+            re.S,
+        )
+        escaped = html.escape(value, quote=False)
+        part = pattern.sub(lambda m, e=escaped: m.group(1) + e + m.group(3), part)
+    return part
+
+
+def _rewrite_zip(path: Path, change: Callable[[str, bytes], bytes]) -> bool:
+    """Rewrite the docx at ``path`` through ``change(name, data)``; atomically, and only
+    when something changed. Returns whether it did."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    changed = [(info, change(info.filename, data)) for info, data in entries]
+    if all(new == old for (_, new), (_, old) in zip(changed, entries, strict=True)):
+        return False
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".docx", dir=path.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+            for info, data in changed:
+                target.writestr(info, data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def finish_docx(path: Path, kommun: str) -> bool:
+    """Finish one Word file (see the module docstring). Returns whether it changed."""
+    with zipfile.ZipFile(path) as source:
+        names = set(source.namelist())
+        core = source.read(_CORE).decode("utf-8") if _CORE in names else ""
+        custom = source.read(_CUSTOM).decode("utf-8") if _CUSTOM in names else ""
+    values = {KOMMUN_PROPERTY: kommun, REPORT_PROPERTY: report_title(core, custom, kommun)}
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == _SETTINGS:
+            return with_update_fields(data.decode("utf-8")).encode("utf-8")
+        if name == _DOCUMENT:
+            return with_own_alignment(data.decode("utf-8")).encode("utf-8")
+        if name == _CUSTOM:
+            text = data.decode("utf-8")
+            for key, value in values.items():
+                text = with_property(text, key, value)
+            return text.encode("utf-8")
+        if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
+            return with_field_results(data.decode("utf-8"), values).encode("utf-8")
+        return data
+
+    return _rewrite_zip(path, change)
+
+
+def finish_word_files(site_dir: Path, kommun: str) -> list[Path]:
+    """Finish every ``.docx`` under ``site_dir``; the files that changed."""
+    return [p for p in sorted(site_dir.rglob("*.docx")) if finish_docx(p, kommun)]

@@ -263,7 +263,7 @@ def column_widths(
 
 NOTE_CLASS: Final = "tabellnot"
 NOTE_STYLE: Final = "Tabellnot"
-NOTE_DIV_OPEN: Final = f'::: {{.{NOTE_CLASS} custom-style="{NOTE_STYLE}"}}'
+NOTE_DIV_OPEN: Final = f'::: {{.{NOTE_CLASS} custom-style="{NOTE_STYLE}" typst:width="100%"}}'
 NOTE_TYPST: Final = "```{=typst}\n#set align(left)\n#set text(size: 0.85em)\n```"
 """For typst: the notes sit inside the table's figure, whose content typst centres."""
 

@@ -1,4 +1,13 @@
--- Emulates Quarto 1.10's rendering of a table float (FloatRefTarget) for docx and typst.
+-- Emulates Quarto 1.10's rendering of a table float (FloatRefTarget) for docx and typst,
+-- after quarto-cli src/resources/filters/customnodes/floatreftarget.lua and
+-- layout/docx.lua, layout/typst.lua: a Div #tbl-x with the attribute tbl-cap stands for
+-- the embedded cell.
+--   docx:  a one-cell layout table (alignment from tbl-align, default centre) holding the
+--          caption (style ImageCaption, left), the table (widths made to sum to 100 %)
+--          and whatever follows it in the cell output (the notes).
+--   typst: #figure([ content ], caption: figure.caption(position: top, [..]),
+--          kind: "quarto-float-tbl", supplement: "Tabell", numbering: "1")<tbl-x>
+-- Not emulated: cross-reference numbering (every caption says "Tabell 1").
 local function caption_of(div)
   return div.attributes["tbl-cap"] or ""
 end
@@ -7,7 +16,7 @@ function Div(div)
   local cap = pandoc.Inlines(pandoc.read(caption_of(div), "markdown").blocks[1].content)
   local prefix = pandoc.Inlines({pandoc.Str("Tabell"), pandoc.Str("\u{a0}"), pandoc.Str("1:"), pandoc.Space()})
   if FORMAT == "docx" then
-    local align = (PANDOC_WRITER_OPTIONS and nil) or (div.attributes["tbl-align"] or "center")
+    local align = div.attributes["tbl-align"] or "center"
     local caption = pandoc.Para({pandoc.RawInline("openxml",
       '<w:pPr>\n<w:jc w:val="left"/>\n<w:spacing w:before="200" />\n<w:pStyle w:val="ImageCaption" />\n</w:pPr>\n')})
     caption.content:extend(prefix); caption.content:extend(cap)

@@ -109,7 +109,7 @@ def test_the_separator_is_always_wider_than_pandocs_72_columns() -> None:
 def test_a_number_column_is_never_narrower_than_its_widest_value_or_heading_word() -> None:
     big = f"1{NB}405{NB}300,5"
     cols = (Kolumn.text("Verksamhet"), Kolumn.tal("Mål"), Kolumn.tal("Jämförelsegrupp"))
-    rows = (("Kultur " * 30, big, "4,7"), ("Bibliotek", "3,0", f"ej könsuppdelad"))
+    rows = (("Kultur " * 30, big, "4,7"), ("Bibliotek", "3,0", "ej könsuppdelad"))
     widths = column_widths(cols, rows)
     assert abs(sum(widths) - 1) < 1e-9
     page = TEXT_WIDTH_EM
@@ -136,7 +136,9 @@ def test_notes_are_one_left_aligned_block_for_every_format() -> None:
 
 def test_an_empty_table_is_a_sentence_and_rows_must_fit() -> None:
     empty = Tabell((Kolumn.text("A"),), (), tom="Inga aktiviteter.", noter=("Not.",))
-    assert empty.to_markdown() == f"Inga aktiviteter.\n\n{NOTE_DIV_OPEN}\n{NOTE_TYPST}\n\nNot.\n:::\n"
+    assert (
+        empty.to_markdown() == f"Inga aktiviteter.\n\n{NOTE_DIV_OPEN}\n{NOTE_TYPST}\n\nNot.\n:::\n"
+    )
     with pytest.raises(ValueError, match="2 celler"):
         Tabell((Kolumn.text("A"),), (("x", "y"),))
     assert Text("- inte en lista")._repr_markdown_() == "\\- inte en lista\n"

@@ -207,9 +207,7 @@ def _cell_need(cell: str) -> float:
     return max((text_width(w) for w in _words(cell)), default=0.0)
 
 
-def column_widths(
-    kolumner: Sequence[Kolumn], rows: Sequence[Sequence[str]]
-) -> tuple[float, ...]:
+def column_widths(kolumner: Sequence[Kolumn], rows: Sequence[Sequence[str]]) -> tuple[float, ...]:
     """Each column's share of the text width (they sum to 1).
 
     A number column gets the width of its widest value, whole, and of its heading's longest

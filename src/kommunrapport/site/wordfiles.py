@@ -7,9 +7,9 @@ Pandoc writes each docx from ``assets/referens.docx``; three things can only be 
   is opened (ECMA-376 part 1, 17.15.1.90), so the contents are there without a click.
 - **Header.** The reference document's header holds the document-property fields
   ``Kommun`` and ``Rapport``. Their values are written here as custom properties
-  (``docProps/custom.xml``, which pandoc always writes): the kommun's name, and the report's title from the document's
-  title and subtitle. The fields' shown text is filled in too, so the header is right in any
-  program, also one that does not update fields.
+  (``docProps/custom.xml``, which pandoc always writes): the kommun's name, and the
+  report's title from the document's title and subtitle. The fields' shown text is filled
+  in too, so the header is right in any program, also one that does not update fields.
 - **Alignment in tables.** Quarto lays out a captioned table (a float) as a one-cell table
   around the caption, the table and its notes, centred. Pandoc then gives every paragraph
   in the inner table a second ``w:jc`` (the centring) after the cell's own alignment, and
@@ -163,7 +163,11 @@ def with_field_results(part: str, values: dict[str, str]) -> str:
             re.S,
         )
         escaped = html.escape(value, quote=False)
-        part = pattern.sub(lambda m, e=escaped: m.group(1) + e + m.group(3), part)
+
+        def shown(m: re.Match[str], text: str = escaped) -> str:
+            return m.group(1) + text + m.group(3)
+
+        part = pattern.sub(shown, part)
     return part
 
 

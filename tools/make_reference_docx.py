@@ -17,8 +17,10 @@ Tables and pages (pandoc takes the page setup, header and footer of the referenc
 - table text in 8,5 pt, set by the table style: body text takes its 11 pt from the document
   defaults, not from a paragraph style, because a paragraph style's size would override the
   table style's (Word's style hierarchy, ECMA-376 part 1, 17.7.2);
-- the paragraph style ``Tabellnot`` for the notes under a table (smaller, left-aligned), and
-  captions kept with the table that follows them;
+- the paragraph style ``Tabellnot`` for the notes under a table (smaller, left-aligned);
+  a table's caption is kept with the table by the build (``kommunrapport.site.wordfiles``),
+  not by the caption style: Quarto also uses that style inside table cells, where
+  LibreOffice would push a table kept with it onto a new page;
 - a header with the kommun's name and the report's title, as the document-property fields
   ``Kommun`` and ``Rapport`` that the build fills in (``kommunrapport.site.docx``), and
   page numbers in the footer.
@@ -155,13 +157,6 @@ def add_note_style(document: Any) -> None:
     style.font.size = Pt(NOTE_HALF_POINTS / 2)
 
 
-def keep_captions_with_tables(document: Any) -> None:
-    names = {"Table Caption", "Image Caption", "Caption"}
-    for style in document.styles:
-        if style.type == WD_STYLE_TYPE.PARAGRAPH and style.name in names:
-            style.paragraph_format.keep_with_next = True
-
-
 def _page_style(document: Any, name: str) -> Any:
     """The header or footer paragraph style: small, in the body text's colour."""
     styles = document.styles
@@ -220,7 +215,6 @@ def main() -> int:
     set_defaults(document)
     set_table_style(document)
     add_note_style(document)
-    keep_captions_with_tables(document)
     set_page(document)
     for style in document.styles:  # type: ignore[attr-defined]
         if style.type not in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.quarto import render
 from kommunrapport.site.wordfiles import (
@@ -18,6 +19,7 @@ from kommunrapport.site.wordfiles import (
     with_own_alignment,
     with_property,
     with_update_fields,
+    without_float_tables,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,3 +144,47 @@ def test_render_finishes_every_word_file_in_the_site(
     render(minimal_project, quarto=fake)
     assert '<w:updateFields w:val="true" />' in _part(target, "word/settings.xml")
     assert "Kommunens namn" not in _part(target, "word/header1.xml")
+
+
+def test_quartos_layout_cell_around_a_captioned_table_is_unwrapped(tmp_path: Path) -> None:
+    pypandoc = pytest.importorskip(
+        "pypandoc", reason="pypandoc-binary saknas (pip install -e .[dev])"
+    )
+    source = tmp_path / "t.md"
+    source.write_text(
+        '::: {#tbl-x tbl-cap="Drift"}\n'
+        + Tabell(
+            (Kolumn.text("Verksamhet"), Kolumn.tal("Utfall (tkr)")),
+            (("Bibliotek", "23\u00a0700"),),
+            noter=("Källa: ekonomisystemet.",),
+        ).to_markdown()
+        + "\n:::\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "t.docx"
+    floats = ROOT / "tests" / "e2e" / "quarto_floats.lua"
+    pandoc = [pypandoc.get_pandoc_path(), "-L", str(floats), "--reference-doc", str(REFERENCE)]
+    subprocess.run([*pandoc, "-o", str(out), str(source)], check=True)
+    assert _part(out, "word/document.xml").count("<w:tbl>") == 2  # Quarto's cell + the table
+    finish_docx(out, "K")
+    xml = _part(out, "word/document.xml")
+    assert xml.count("<w:tbl>") == 1
+    rest = xml.split('<w:pStyle w:val="ImageCaption" />', 1)[1]
+    assert rest.index("<w:keepNext />") < rest.index("Drift") < rest.index("<w:tbl>")
+    assert not re.search(r"<w:pPr>(?:(?!</w:pPr>).)*<w:jc[^>]*/>(?:(?!</w:pPr>).)*<w:jc", xml)
+    note = xml.split('<w:pStyle w:val="Tabellnot" />', 1)[1].split("</w:pPr>", 1)[0]
+    assert "<w:jc" not in note
+
+
+def test_a_table_that_is_not_a_table_float_is_left_alone() -> None:
+    figure_layout = (
+        '<w:tbl><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="ImageCaption" /></w:pPr></w:p>'
+        "<w:p><w:r><w:drawing /></w:r></w:p></w:tc></w:tr></w:tbl>"
+    )
+    two_cells = (
+        '<w:tbl><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="ImageCaption" /></w:pPr></w:p>'
+        "<w:tbl><w:tr><w:tc><w:p /></w:tc></w:tr></w:tbl><w:p /></w:tc><w:tc><w:p /></w:tc>"
+        "</w:tr></w:tbl>"
+    )
+    for xml in (figure_layout, two_cells):
+        assert without_float_tables(xml) == xml

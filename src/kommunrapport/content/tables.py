@@ -23,7 +23,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Final, Literal
+
+import pyphen
 
 from kommunrapport.content import formatting as fmt
 
@@ -119,13 +122,23 @@ class Tabell:
             else:
                 seps.append(":" + dashes[:-1])
         lines.append("|" + "|".join(seps) + "|")
+        texts = [k.align != "right" for k in self.kolumner]
         for i, row in enumerate(self.rader):
-            cells = [escape_cell(c) for c in row]
+            cells = [
+                escape_cell(soft_hyphens(c) if t else c) for c, t in zip(row, texts, strict=True)
+            ]
             if i in self.markerade:
                 cells = [bold(c) for c in cells]
             lines.append(line(cells))
         for row in self.summa:
-            lines.append(line([bold(escape_cell(c)) for c in row]))
+            lines.append(
+                line(
+                    [
+                        bold(escape_cell(soft_hyphens(c) if t else c))
+                        for c, t in zip(row, texts, strict=True)
+                    ]
+                )
+            )
         return "\n".join(lines)
 
     def to_text(self) -> str:
@@ -150,6 +163,31 @@ class Tabell:
 
     def __repr__(self) -> str:
         return self.to_text()
+
+
+# --- hyphenation -------------------------------------------------------------------------------
+
+LONG_WORD_LETTERS: Final = 13
+"""A word of this many letters or more in a text cell may be hyphenated."""
+
+SOFT_HYPHEN: Final = "\u00ad"
+_LONG_WORD = re.compile(rf"[^\W\d_]{{{LONG_WORD_LETTERS},}}")
+
+
+@cache
+def _swedish() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="sv_SE", left=3, right=3)
+
+
+def soft_hyphens(text: str) -> str:
+    """``text`` with soft hyphens (U+00AD) at the Swedish hyphenation points of its long
+    words ("Sam­hälls­bygg­nads­nämn­den"): the only places a word in a table may break.
+
+    Word, LibreOffice, typst and browsers break a word at a soft hyphen when they must and
+    show nothing otherwise, so no program needs hyphenation of its own switched on.
+    The points are those of LibreOffice's Swedish patterns (``pyphen``).
+    """
+    return _LONG_WORD.sub(lambda m: _swedish().inserted(m.group(0), hyphen=SOFT_HYPHEN), text)
 
 
 # --- column widths ----------------------------------------------------------------------------
@@ -193,7 +231,7 @@ def text_width(text: str) -> float:
 
 
 def _plain(cell: str) -> str:
-    return cell.replace("**", "")
+    return cell.replace("**", "").replace(SOFT_HYPHEN, "")
 
 
 def _words(text: str) -> list[str]:
@@ -262,7 +300,9 @@ def column_widths(kolumner: Sequence[Kolumn], rows: Sequence[Sequence[str]]) -> 
 NOTE_CLASS: Final = "tabellnot"
 NOTE_STYLE: Final = "Tabellnot"
 NOTE_DIV_OPEN: Final = f'::: {{.{NOTE_CLASS} custom-style="{NOTE_STYLE}" typst:width="100%"}}'
-NOTE_TYPST: Final = "```{=typst}\n#set align(left)\n#set text(size: 0.85em)\n```"
+NOTE_TYPST: Final = (
+    "```{=typst}\n#set align(left)\n#set par(justify: false)\n#set text(size: 8.5pt)\n```"
+)
 """For typst: the notes sit inside the table's figure, whose content typst centres."""
 
 

@@ -10,11 +10,15 @@ Pandoc writes each docx from ``assets/referens.docx``; three things can only be 
   (``docProps/custom.xml``, which pandoc always writes): the kommun's name, and the
   report's title from the document's title and subtitle. The fields' shown text is filled
   in too, so the header is right in any program, also one that does not update fields.
-- **Alignment in tables.** Quarto lays out a captioned table (a float) as a one-cell table
-  around the caption, the table and its notes, centred. Pandoc then gives every paragraph
-  in the inner table a second ``w:jc`` (the centring) after the cell's own alignment, and
-  the centring wins. The first ``w:jc`` (the column's own alignment) is kept, and the notes
-  (style ``Tabellnot``) get no alignment of their own, so their style's (left) applies.
+- **Tables.** Quarto lays out a captioned table (a float) as a one-cell table around the
+  caption, the table and its notes, centred (quarto-cli ``floatreftarget.lua``). That cell
+  is unwrapped: the caption, the table and the notes become ordinary body content, so the
+  table spans the text width and the caption is kept with the table's first row
+  (``w:keepNext``; inside a table cell it is not kept, and in LibreOffice it even pushes
+  the table onto a new page). Pandoc has also given every paragraph in the inner table a
+  second ``w:jc`` (the centring) after the cell's own alignment, and the centring wins. The
+  first ``w:jc`` (the column's own alignment) is kept, and the notes (style ``Tabellnot``)
+  get no alignment of their own, so their style's (left) applies.
 
 Every step is idempotent: finishing a finished file changes nothing.
 """
@@ -106,6 +110,67 @@ def _fix_ppr(m: re.Match[str]) -> str:
 def with_own_alignment(document: str) -> str:
     """``document.xml`` where each paragraph keeps its first alignment, notes none."""
     return _PPR.sub(_fix_ppr, document)
+
+
+_TABLE_TAG = re.compile(r"<w:tbl>|</w:tbl>")
+_ROW = re.compile(r"<w:tr[ >]")
+_CELL_OPEN = re.compile(r"<w:tc>(?:<w:tcPr\s*/>|<w:tcPr>.*?</w:tcPr>)?", re.S)
+_CAPTION_STYLE: Final = "ImageCaption"
+_FIRST_PARAGRAPH = re.compile(r"\s*<w:p>((?:<w:pPr>.*?</w:pPr>)+)", re.S)
+_CAPTION_PPR: Final = (
+    f'<w:pPr><w:pStyle w:val="{_CAPTION_STYLE}" /><w:keepNext />'
+    '<w:spacing w:before="200" /><w:jc w:val="left" /></w:pPr>'
+)
+
+
+def _table_spans(xml: str) -> list[tuple[int, int, int]]:
+    """(start, end, depth) of every ``w:tbl`` element, outermost first."""
+    spans: list[tuple[int, int, int]] = []
+    stack: list[int] = []
+    for m in _TABLE_TAG.finditer(xml):
+        if m.group(0) == "<w:tbl>":
+            stack.append(m.start())
+        elif stack:
+            start = stack.pop()
+            spans.append((start, m.end(), len(stack)))
+    return sorted(spans)
+
+
+def _float_cell(table: str, nested: list[tuple[int, int]]) -> str | None:
+    """The content of Quarto's one-cell layout table around a captioned table, or None when
+    ``table`` is something else (a data table, a figure's layout)."""
+    if not nested:
+        return None
+    masked = list(table)
+    for start, end in nested:
+        masked[start:end] = " " * (end - start)
+    outer = "".join(masked)
+    cells = list(_CELL_OPEN.finditer(outer))
+    if len(_ROW.findall(outer)) != 1 or len(cells) != 1:
+        return None
+    content = table[cells[0].end() : outer.rindex("</w:tc>")]
+    first = _FIRST_PARAGRAPH.match(content)
+    if first is None or f'w:val="{_CAPTION_STYLE}"' not in first.group(1):
+        return None
+    return content[: first.start(1)] + _CAPTION_PPR + content[first.end(1) :]
+
+
+def without_float_tables(document: str) -> str:
+    """``document.xml`` with Quarto's layout tables around captioned tables unwrapped."""
+    spans = _table_spans(document)
+    out: list[str] = []
+    done = 0
+    for start, end, depth in spans:
+        if depth != 0:
+            continue
+        nested = [(s - start, e - start) for s, e, d in spans if d == 1 and start < s < end]
+        cell = _float_cell(document[start:end], nested)
+        if cell is not None:
+            out.append(document[done:start])
+            out.append(cell)
+            done = end
+    out.append(document[done:])
+    return "".join(out)
 
 
 def _text_of(xml: str, tag: str) -> str:
@@ -204,7 +269,8 @@ def finish_docx(path: Path, kommun: str) -> bool:
         if name == _SETTINGS:
             return with_update_fields(data.decode("utf-8")).encode("utf-8")
         if name == _DOCUMENT:
-            return with_own_alignment(data.decode("utf-8")).encode("utf-8")
+            text = without_float_tables(data.decode("utf-8"))
+            return with_own_alignment(text).encode("utf-8")
         if name == _CUSTOM:
             text = data.decode("utf-8")
             for key, value in values.items():

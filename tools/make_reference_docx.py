@@ -21,6 +21,7 @@ Tables and pages (pandoc takes the page setup, header and footer of the referenc
   a table's caption is kept with the table by the build (``kommunrapport.site.wordfiles``),
   not by the caption style: Quarto also uses that style inside table cells, where
   LibreOffice would push a table kept with it onto a new page;
+- the styles ``TOC1`` to ``TOC3`` of the table of contents that the build writes;
 - a header with the kommun's name and the report's title, as the document-property fields
   ``Kommun`` and ``Rapport`` that the build fills in (``kommunrapport.site.docx``), and
   page numbers in the footer.
@@ -157,6 +158,26 @@ def add_note_style(document: Any) -> None:
     style.font.size = Pt(NOTE_HALF_POINTS / 2)
 
 
+def add_contents_styles(document: Any) -> None:
+    """``TOC1`` … ``TOC3``: the entries of the table of contents that the build writes
+    (``kommunrapport.site.wordfiles``), indented by level; Word's built-in names."""
+    styles = document.styles
+    names = [s.name for s in styles]
+    for level in (1, 2, 3):
+        name = f"toc {level}"
+        if name in names:
+            continue
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), f"TOC{level}")
+        style.base_style = styles["Normal"]
+        style.next_paragraph_style = styles["Normal"]
+        fmt = style.paragraph_format
+        fmt.left_indent = Pt(11 * (level - 1))
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(3)
+        style.font.bold = level == 1
+
+
 def _page_style(document: Any, name: str) -> Any:
     """The header or footer paragraph style: small, in the body text's colour."""
     styles = document.styles
@@ -215,6 +236,7 @@ def main() -> int:
     set_defaults(document)
     set_table_style(document)
     add_note_style(document)
+    add_contents_styles(document)
     set_page(document)
     for style in document.styles:  # type: ignore[attr-defined]
         if style.type not in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):

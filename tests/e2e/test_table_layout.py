@@ -278,6 +278,18 @@ def test_word_table_spans_the_text_width_and_notes_start_at_the_margin(
 @pytest.mark.slow
 @needs_soffice
 @needs_pdftotext
+def test_word_contents_list_the_headings_without_word(docx_words: list[Word]) -> None:
+    """Before any field update: the contents field already shows the headings."""
+    first = [w for w in docx_words if w.page == 1]
+    title_y = min(w.y0 for w in first if w.text == "Contents")  # pandoc's "Table of Contents"
+    heading_y = max(w.y0 for w in first if w.text == "Driftredovisning" and w.x0 < MARGIN + 2)
+    listed = [w for w in first if w.text == "Driftredovisning" and title_y < w.y0 < heading_y]
+    assert listed, "innehållsförteckningen är tom"
+
+
+@pytest.mark.slow
+@needs_soffice
+@needs_pdftotext
 def test_word_captions_sit_right_above_their_tables(docx_words: list[Word]) -> None:
     for caption, first_heading in (
         ("Indikatorer:", "Indikator"),

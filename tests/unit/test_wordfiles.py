@@ -124,6 +124,11 @@ def test_a_pandoc_docx_gets_header_values_a4_and_updated_fields(tmp_path: Path) 
     footer = _part(docx, "word/footer1.xml")
     assert " PAGE " in footer and " NUMPAGES " in footer
     assert re.search(r"<w:pgSz w:h=\"16838\" w:w=\"11906\" ?/>", _part(docx, "word/document.xml"))
+    # The contents: the TOC field shows a linked entry per heading (Word adds page numbers).
+    document = _part(docx, "word/document.xml")
+    contents = document.split("TOC \\o", 1)[1].split('w:fldCharType="end"', 1)[0]
+    assert '<w:pStyle w:val="TOC2" />' in contents and 'w:anchor="ekonomi"' in contents
+    assert ">Ekonomi</w:t>" in contents
     # Idempotent: a second pass changes nothing.
     before = docx.read_bytes()
     assert not finish_docx(docx, "Vänersborgs kommun")

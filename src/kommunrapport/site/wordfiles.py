@@ -2,9 +2,11 @@
 
 Pandoc writes each docx from ``assets/referens.docx``; three things can only be done after:
 
-- **Table of contents.** Pandoc writes the contents as a TOC field that only Word fills in.
-  ``w:updateFields`` in ``word/settings.xml`` makes Word update the fields when the file
-  is opened (ECMA-376 part 1, 17.15.1.90), so the contents are there without a click.
+- **Table of contents.** Pandoc writes the contents as an empty TOC field that only Word
+  fills in. The field's result is written here: one linked entry per heading of the
+  levels the field asks for (styles ``TOC1``, ``TOC2`` …), without page numbers, which
+  need a layout. ``w:updateFields`` in ``word/settings.xml`` makes Word update the fields
+  when the file is opened (ECMA-376 part 1, 17.15.1.90), which adds the page numbers.
 - **Header.** The reference document's header holds the document-property fields
   ``Kommun`` and ``Rapport``. Their values are written here as custom properties
   (``docProps/custom.xml``, which pandoc always writes): the kommun's name, and the
@@ -173,6 +175,47 @@ def without_float_tables(document: str) -> str:
     return "".join(out)
 
 
+_EMPTY_TOC = re.compile(
+    r"(<w:instrText[^>]*>\s*TOC\s+\\o\s+&quot;(\d)-(\d)&quot;[^<]*</w:instrText>"
+    r'\s*<w:fldChar w:fldCharType="separate"\s*/>)\s*'
+    r'<w:fldChar w:fldCharType="end"\s*/>\s*</w:r>\s*</w:p>',
+    re.S,
+)
+_HEADING = re.compile(
+    r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"\s*/>\s*'
+    r'<w:p>\s*<w:pPr>\s*<w:pStyle w:val="Heading(\d)"\s*/>.*?</w:pPr>(.*?)</w:p>',
+    re.S,
+)
+_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>(.*?)</w:t>", re.S)
+
+
+def with_contents(document: str) -> str:
+    """``document.xml`` whose empty TOC field shows the headings it lists (see above)."""
+    m = _EMPTY_TOC.search(document)
+    if m is None:
+        return document
+    low, high = int(m.group(2)), int(m.group(3))
+    entries = []
+    for h in _HEADING.finditer(document, m.end()):
+        level = int(h.group(2))
+        text = "".join(_TEXT.findall(h.group(3))).strip()
+        if low <= level <= high and text:
+            entries.append(
+                f'<w:p><w:pPr><w:pStyle w:val="TOC{level}" /></w:pPr>'
+                f'<w:hyperlink w:anchor="{h.group(1)}" w:history="1"><w:r>'
+                f'<w:t xml:space="preserve">{text}</w:t></w:r></w:hyperlink></w:p>'
+            )
+    end = '<w:p><w:r><w:fldChar w:fldCharType="end" /></w:r></w:p>'
+    return (
+        document[: m.start()]
+        + m.group(1)
+        + "</w:r></w:p>"
+        + "".join(entries)
+        + end
+        + document[m.end() :]
+    )
+
+
 def _text_of(xml: str, tag: str) -> str:
     m = re.search(rf"<{tag}>(.*?)</{tag}>", xml, re.S)
     return html.unescape(m.group(1)).strip() if m else ""
@@ -269,7 +312,7 @@ def finish_docx(path: Path, kommun: str) -> bool:
         if name == _SETTINGS:
             return with_update_fields(data.decode("utf-8")).encode("utf-8")
         if name == _DOCUMENT:
-            text = without_float_tables(data.decode("utf-8"))
+            text = with_contents(without_float_tables(data.decode("utf-8")))
             return with_own_alignment(text).encode("utf-8")
         if name == _CUSTOM:
             text = data.decode("utf-8")

@@ -15,6 +15,7 @@ from kommunrapport.content.tables import (
     CELL_PADDING_EM,
     NOTE_DIV_OPEN,
     NOTE_TYPST,
+    NOTE_TYPST_END,
     TEXT_WIDTH_EM,
     Kolumn,
     Tabell,
@@ -47,6 +48,8 @@ def test_pipe_table_golden() -> None:
         "Avvikelse = budget − prognos.\n"
         "\n"
         "\\# inte en rubrik\n"
+        "\n"
+        f"{NOTE_TYPST_END}\n"
         ":::\n"
     )
 
@@ -134,10 +137,27 @@ def test_notes_are_one_left_aligned_block_for_every_format() -> None:
     assert "#set align(left)" in NOTE_TYPST
 
 
+def test_the_notes_reach_html_as_a_classed_div_without_typst() -> None:
+    pypandoc = pytest.importorskip(
+        "pypandoc", reason="pypandoc-binary saknas (pip install -e .[dev])"
+    )
+    html = subprocess.run(
+        [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "html"],
+        input=TABLE.to_markdown(),
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
+    notes = html.split('<div class="tabellnot" data-custom-style="Tabellnot">', 1)[1]
+    assert "Avvikelse = budget − prognos." in notes.split("</div>", 1)[0]
+    assert "typst" not in html and "#set" not in html
+
+
 def test_an_empty_table_is_a_sentence_and_rows_must_fit() -> None:
     empty = Tabell((Kolumn.text("A"),), (), tom="Inga aktiviteter.", noter=("Not.",))
     assert (
-        empty.to_markdown() == f"Inga aktiviteter.\n\n{NOTE_DIV_OPEN}\n{NOTE_TYPST}\n\nNot.\n:::\n"
+        empty.to_markdown()
+        == f"Inga aktiviteter.\n\n{NOTE_DIV_OPEN}\n{NOTE_TYPST}\n\nNot.\n\n{NOTE_TYPST_END}\n:::\n"
     )
     with pytest.raises(ValueError, match="2 celler"):
         Tabell((Kolumn.text("A"),), (("x", "y"),))

@@ -103,7 +103,7 @@ class Tabell:
             parts.append(self._pipe_table())
         if self.noter:
             notes = "\n\n".join(escape_paragraph(n) for n in self.noter)
-            parts.append(f"{NOTE_DIV_OPEN}\n{NOTE_TYPST}\n\n{notes}\n:::")
+            parts.append(f"{NOTE_DIV_OPEN}\n{NOTE_TYPST}\n\n{notes}\n\n{NOTE_TYPST_END}\n:::")
         return "\n\n".join(parts) + "\n"
 
     def _pipe_table(self) -> str:
@@ -299,11 +299,15 @@ def column_widths(kolumner: Sequence[Kolumn], rows: Sequence[Sequence[str]]) -> 
 
 NOTE_CLASS: Final = "tabellnot"
 NOTE_STYLE: Final = "Tabellnot"
-NOTE_DIV_OPEN: Final = f'::: {{.{NOTE_CLASS} custom-style="{NOTE_STYLE}" typst:width="100%"}}'
+NOTE_DIV_OPEN: Final = f'::: {{.{NOTE_CLASS} custom-style="{NOTE_STYLE}"}}'
 NOTE_TYPST: Final = (
-    "```{=typst}\n#set align(left)\n#set par(justify: false)\n#set text(size: 8.5pt)\n```"
+    "```{=typst}\n#block(width: 100%)[\n#set align(left)\n#set par(justify: false)\n"
+    "#set text(size: 8.5pt)\n```"
 )
-"""For typst: the notes sit inside the table's figure, whose content typst centres."""
+NOTE_TYPST_END: Final = "```{=typst}\n]\n```"
+"""For typst: the notes sit inside the table's figure, whose content typst centres; they
+are a full-width block of left-aligned, unjustified, smaller text. (Raw typst, which the
+HTML and Word writers leave out.)"""
 
 
 def escape_paragraph(text: str) -> str:

@@ -116,7 +116,7 @@ def _statement(
     )
     bold = frozenset(i for i, (_, _, strong) in enumerate(lines) if strong)
     return Tabell(
-        (Kolumn.text("Post", 4), *(c for c, _ in cols)),
+        (Kolumn.text("Post"), *(c for c, _ in cols)),
         rows if k.visas else (),
         noter=tuple(notes) if k.visas else (),
         markerade=bold,
@@ -201,14 +201,14 @@ def organisation_tabell(model: Kommunmodell, k: Koncernredovisning) -> Tabell:
     )
     return Tabell(
         (
-            Kolumn.text("Företag", 4),
-            Kolumn.text("Organisationsnummer", 2),
-            Kolumn.text("Form", 3),
+            Kolumn.text("Företag"),
+            Kolumn.text("Organisationsnummer"),
+            Kolumn.text("Form"),
             Kolumn.tal("Röster"),
             Kolumn.tal("Kapital"),
             Kolumn.tal("Resultat (mnkr)"),
             Kolumn.tal("Kommunens andel (mnkr)"),
-            Kolumn.text("Ingår", 1),
+            Kolumn.text("Ingår"),
         ),
         tuple(rows),
         noter=tuple(notes) if rows else (),
@@ -245,7 +245,7 @@ def avstamning_tabell(k: Koncernredovisning) -> Tabell:
     rows.append(_recon_row(POST_NAMN[NETTOINVESTERINGAR], s.nettoinvesteringar))
     return Tabell(
         (
-            Kolumn.text("Post", 4),
+            Kolumn.text("Post"),
             Kolumn.tal("Kommunen"),
             *(Kolumn.tal(f"{f.namn} ({_share_text(f.andel)})") for f in s.foretag),
             Kolumn.tal("Elimineringar"),
@@ -286,10 +286,10 @@ def elimineringar_tabell(model: Kommunmodell, k: Koncernredovisning) -> Tabell:
     )
     return Tabell(
         (
-            Kolumn.text("Typ", 3),
-            Kolumn.text("Part", 3),
-            Kolumn.text("Motpart", 3),
-            Kolumn.text("Post", 3),
+            Kolumn.text("Typ"),
+            Kolumn.text("Part"),
+            Kolumn.text("Motpart"),
+            Kolumn.text("Post"),
             Kolumn.tal("Belopp (mnkr)"),
             Kolumn.tal("Andel"),
             Kolumn.tal("Eliminerat (mnkr)"),
@@ -319,7 +319,7 @@ def nyckeltal_tabell(k: Koncernredovisning) -> Tabell:
     )
     return Tabell(
         (
-            Kolumn.text("Nyckeltal", 4),
+            Kolumn.text("Nyckeltal"),
             Kolumn.tal(f"Kommunen {year}"),
             Kolumn.tal(f"Koncernen {year}"),
             Kolumn.tal(f"Koncernen {year - 1}"),

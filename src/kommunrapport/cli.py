@@ -104,7 +104,10 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Antal parallella jobb (standard: antal kärnor)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Kör om alla jobb även om inget har ändrats.")
+        bool,
+        typer.Option(
+            "--force", help="Kör om alla jobb och rendera alla sidor även om inget har ändrats."
+        ),
     ] = False,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Avbryt vid första misslyckade jobb.")
@@ -127,28 +130,40 @@ def build(
             "kernel: en Jupyter-kärna per anteckningsbok.",
         ),
     ] = "snabb",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Rendera bara detta format: html, docx eller pdf (kan upprepas; standard: alla).",
+        ),
+    ] = None,
 ) -> None:
     """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
-    sätt ihop rapporterna med Quarto."""
+    sätt ihop rapporterna med Quarto (bara de sidor som har ändrats)."""
     from kommunrapport.batch.progress import (
         ConsoleReporter,
         failure_lines,
-        seconds,
         summary_line,
         summary_table,
     )
     from kommunrapport.batch.runner import build as run_build
     from kommunrapport.data.loader import load_model_cached
+    from kommunrapport.site.incremental import quarto_formats
     from kommunrapport.site.narrative import (
         describe_unfinished,
         narrative_problems,
         unfinished_narratives,
     )
     from kommunrapport.site.plan import prepare_site
-    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
+    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
+    from kommunrapport.site.render import render_site
+    from kommunrapport.site.render_progress import ConsoleProgress, render_summary
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    if publish and formats:
+        raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
     try:
         paths = paths_for(root)
         model = load_model_cached(paths)
@@ -194,7 +209,13 @@ def build(
     try:
         plan = prepare_site(model)
         out.print(f"Quarto-projektet är klart: {len(plan.periods)} perioder.")
-        result = render(paths, echo=None if out.is_terminal else print)
+        outcome = render_site(
+            paths,
+            plan.pages(paths),
+            formats=quarto_formats(paths, formats or ()),
+            force=force,
+            progress=ConsoleProgress(out),
+        )
     except QuartoMissingError as exc:
         raise fail(str(exc), ExitCode.QUARTO_MISSING) from None
     except DataValidationError as exc:
@@ -203,10 +224,8 @@ def build(
         raise fail(str(exc), ExitCode.BUILD_FAILED) from None
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
-    out.print(
-        f"Webbplatsen är renderad till {paths.relative(paths.site_dir)}/ "
-        f"på {seconds(result.seconds)}."
-    )
+    for line in render_summary(outcome, paths):
+        out.print(line, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -353,6 +372,52 @@ def preview(
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
     out.print(f"Förhandsvisningen finns i {paths.relative(target)}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def skriv(
+    period: Annotated[str, typer.Argument(help="Perioden, t.ex. 2022-12.")],
+    namnd: Annotated[str, typer.Argument(help="Nämndens id, eller kommun.")],
+    root: RootOption = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", help="Port för förhandsvisningen (standard: en ledig port)."),
+    ] = None,
+) -> None:
+    """Skriv och se: förhandsvisa en nämnds (eller kommunens) sida live med Quarto. Sidan
+    renderas om varje gång du sparar .qmd-filen. Stoppa med Ctrl+C."""
+    from kommunrapport.batch.progress import ConsoleReporter
+    from kommunrapport.data.loader import load_model_cached
+    from kommunrapport.site.quarto import QuartoMissingError
+    from kommunrapport.site.skriv import prepare_page, run_preview, session_for
+
+    reporter = ConsoleReporter(out)
+    try:
+        paths = paths_for(root)
+        model = load_model_cached(paths)
+        try:
+            page, _ = prepare_page(model, period, namnd, reporter=reporter)
+        finally:
+            reporter.close()
+        session = session_for(paths, page, period, namnd, port)
+    except QuartoMissingError as exc:
+        raise fail(str(exc), ExitCode.QUARTO_MISSING) from None
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(f"Förhandsvisning av {paths.relative(page)} med Quarto.", markup=False)
+    out.print(f"Öppna: {session.url}", markup=False, soft_wrap=True)
+    out.print("Sidan renderas om när du sparar filen. Stoppa med Ctrl+C.")
+    out.file.flush()
+
+    def moved(url: str) -> None:
+        out.print(f"Quarto valde en annan port. Öppna: {url}", markup=False, soft_wrap=True)
+
+    code = run_preview(session, lambda line: print(line, flush=True), moved)
+    out.print("Förhandsvisningen är stoppad.")
+    if code != 0:
+        raise fail(f"quarto preview avslutades med slutkod {code}.", ExitCode.BUILD_FAILED)
 
 
 kolada_app = typer.Typer(

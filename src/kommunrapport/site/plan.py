@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,6 +47,7 @@ from kommunrapport.data.errors import DataValidationError, KommunrapportError, P
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site.narrative import (
     GENERATED_MARK,
     KEY_PREFIX,
@@ -65,6 +67,7 @@ REPORT_KEY: Final = "kapitel"
 OPEN_DATA_MARKER: Final = ".genererad"
 
 _CROSSREF_TYPES: Final = ("fig", "tbl", "lst", "sec", "eq")
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class SiteError(KommunrapportError):
@@ -189,7 +192,7 @@ def _write_output(path: Path, data: bytes, written: list[Path]) -> None:
 
 
 def _yaml_text(data: Mapping[str, Any]) -> str:
-    body = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump(dict(data), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100)
     return f"# {GENERATED_LINE}\n{body}"
 
 
@@ -448,7 +451,7 @@ def site_config(model: Kommunmodell, sites: Sequence[PeriodSite]) -> dict[str, A
         *(f"sidebar:rapport-{ps.period.id}" for ps in ordered),
     ]
     sidebars = []
-    render = []
+    render = [_href(paths, paths.site_index)]
     for ps in ordered:
         pid = ps.period.id
         report = _href(paths, paths.period_report(pid))
@@ -541,7 +544,7 @@ def unresolved_references(paths: ProjectPaths, page: Path) -> list[Problem]:
     for rel in narrative.metadata_files:
         source = page.parent / rel
         if source.is_file():
-            loaded = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(source.read_text(encoding="utf-8")) or {}
             if isinstance(loaded, dict):
                 metadata.update(loaded)
     cache: dict[Path, set[str]] = {}
@@ -598,14 +601,10 @@ def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> N
     for chapter in ps.chapters:
         if not chapter.has_notebook:
             continue
-        source = paths.executed_notebook(pid, chapter.job)
-        notebook = json.loads(source.read_text(encoding="utf-8"))
-        copy_ = relabel_notebook(notebook, chapter.job)
-        data = (json.dumps(copy_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        _write_output(paths.report_notebook(pid, chapter.job), data, written)
+        _write_report_notebook(paths, pid, chapter.job, written)
         key_file = paths.key_figures_file(pid, chapter.job)
         if key_file.is_file():
-            loaded = yaml.safe_load(key_file.read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(key_file.read_text(encoding="utf-8")) or {}
             if isinstance(loaded, dict) and isinstance(loaded.get(KEY_PREFIX), dict):
                 figures[slot(chapter.job)] = {KEY_PREFIX: loaded[KEY_PREFIX]}
     meta_text = _yaml_text({REPORT_KEY: figures})
@@ -614,26 +613,52 @@ def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> N
     _write_generated(paths, paths.period_report(pid), period_report_text(model, ps), written)
 
 
+def _write_report_notebook(paths: ProjectPaths, pid: str, job: str, written: list[Path]) -> None:
+    """The relabelled copy of a job's executed notebook. The copy takes the source's
+    modification time, so an unchanged source is not parsed and copied again."""
+    source = paths.executed_notebook(pid, job)
+    target = paths.report_notebook(pid, job)
+    stamp = source.stat()
+    if target.is_file() and target.stat().st_mtime_ns == stamp.st_mtime_ns:
+        return
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    copy_ = relabel_notebook(notebook, job)
+    data = (json.dumps(copy_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    _write_output(target, data, written)
+    os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """``b`` is a ``copy2`` of ``a`` (same size and modification time)."""
+    sa, sb = a.stat(), b.stat()
+    return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
+
+
 def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path]) -> None:
     pid = ps.period.id
     root = paths.period_dir(pid) / "oppna-data"
+    wanted: dict[Path, Path] = {}
+    for chapter in ps.chapters:
+        source = paths.open_data_dir(pid, chapter.job)
+        if not chapter.has_notebook or not source.is_dir():
+            continue
+        for file in sorted(p for p in source.iterdir() if p.is_file()):
+            wanted[paths.published_open_data_dir(pid, chapter.job) / file.name] = file
     if root.exists():
         if not (root / OPEN_DATA_MARKER).is_file():
             raise SiteError(
                 f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
                 "inte genererad; flytta filerna därifrån."
             )
+        present = {p for p in root.rglob("*") if p.is_file() and p.name != OPEN_DATA_MARKER}
+        if present == set(wanted) and all(_same_file(s, t) for t, s in wanted.items()):
+            return  # already published, unchanged
         shutil.rmtree(root)
     copied = []
-    for chapter in ps.chapters:
-        source = paths.open_data_dir(pid, chapter.job)
-        if not chapter.has_notebook or not source.is_dir():
-            continue
-        for file in sorted(p for p in source.iterdir() if p.is_file()):
-            target = paths.published_open_data_dir(pid, chapter.job) / file.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(file, target)
-            copied.append(target)
+    for target, file in wanted.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, target)
+        copied.append(target)
     if copied:
         (root / OPEN_DATA_MARKER).write_text(GENERATED_LINE + "\n", encoding="utf-8")
         written.extend(copied)

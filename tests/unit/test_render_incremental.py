@@ -26,10 +26,10 @@ from quarto_fake import (
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.incremental import RenderFormatError, quarto_formats
-from kommunrapport.site.plan import prepare_site
 from kommunrapport.site.quarto import QuartoRenderError
 from kommunrapport.site.render import Progress, RenderOutcome, render_site
 from kommunrapport.site.scaffold import new_period
+from kommunrapport.site.write import prepare_site
 
 PERIODS = ("2022-08", "2022-12")
 JOBS = ("kommun", "bun", "sn")

@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from kommunrapport.batch.cache import BuildCache, Fingerprinter
 from kommunrapport.batch.jobs import plan
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.quarto import QUARTO_PATH_ENV

@@ -32,8 +32,8 @@ from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.narrative import KOMMUN_JOB
-from kommunrapport.site.plan import prepare_site
 from kommunrapport.site.quarto import MISSING_MESSAGE, QuartoMissingError, find_quarto, quarto_env
+from kommunrapport.site.write import prepare_site
 
 HOST: Final = "127.0.0.1"
 _BROWSE = re.compile(r"Browse at (?P<url>https?://\S+)")

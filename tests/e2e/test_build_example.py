@@ -77,7 +77,7 @@ def test_build_executes_every_job_without_errors_and_renders_once(
     (call,) = read_calls(log)
     assert call["argv"] == ["render"] and call["cwd"] == str(paths.root)  # a full render
     assert len(call["pages"]) == 28  # start page, and 3 periods × (report + kommun + 7 nämnder)
-    assert "Renderade 28 av 28 sidor (82 filer) till _site/" in output
+    assert "Renderade 28 av 28 sidor (82 filer) i 1 Quarto-körning till _site/" in output
 
 
 def test_a_build_with_nothing_changed_does_not_start_quarto(
@@ -103,7 +103,7 @@ def test_one_changed_text_renders_its_page_and_period_report_only(
     try:
         result = runner.invoke(app, ["build", "--rot", str(paths.root)])
         assert result.exit_code == ExitCode.OK, result.output
-        assert "Renderade 2 av 28 sidor (6 filer)" in result.output
+        assert "Renderade 2 av 28 sidor (6 filer) i 1 Quarto-körning" in result.output
         (call,) = fake_quarto()
         assert call["argv"] == ["render", "--no-clean"]
         assert call["pages"] == ["reports/2022-12/index.qmd", "reports/2022-12/kfn.qmd"]

@@ -95,8 +95,10 @@ def render_summary(outcome: RenderOutcome, paths: ProjectPaths) -> list[str]:
     if plan.site_changed:
         why = " (något som alla sidor bygger på har ändrats)"
     pages = len(plan.needed)
+    runs = len(outcome.invocations)
     lines.append(
-        f"Renderade {pages} av {total} sidor ({plan.outputs} filer) till {site} på "
+        f"Renderade {pages} av {total} sidor ({plan.outputs} filer) i {runs} "
+        f"Quarto-{'körning' if runs == 1 else 'körningar'} till {site} på "
         f"{seconds(outcome.seconds)}{why}."
     )
     return lines

@@ -3,6 +3,7 @@ and stopped as an analyst would (Ctrl+C), leaving no process behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -129,6 +130,9 @@ def test_skriv_serves_the_page_and_ctrl_c_leaves_no_process(
         "127.0.0.1",
     ]
     assert call["cwd"] == str(project.root)
+    # The preview wrote bun's HTML: the next build renders it again.
+    record = json.loads(project.render_cache_file.read_text(encoding="utf-8"))
+    assert "html" not in record["sidor"].get("reports/2022-08/bun.qmd", {})
     assert not psutil.pid_exists(call["child"]) or (
         psutil.Process(call["child"]).status() == psutil.STATUS_ZOMBIE
     )

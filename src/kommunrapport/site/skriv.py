@@ -31,6 +31,7 @@ from kommunrapport.batch.runner import build as run_build
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.incremental import RenderRecord
 from kommunrapport.site.narrative import KOMMUN_JOB
 from kommunrapport.site.quarto import MISSING_MESSAGE, QuartoMissingError, find_quarto, quarto_env
 from kommunrapport.site.write import prepare_site
@@ -177,7 +178,14 @@ def run_preview(
 ) -> int:
     """Run Quarto's preview until it ends or Ctrl+C; return Quarto's exit code (0 after
     Ctrl+C). ``echo`` gets each line of Quarto's output; ``moved`` the URL when Quarto
-    serves on another port than the one asked for (it picks one when that is taken)."""
+    serves on another port than the one asked for (it picks one when that is taken).
+
+    Quarto writes the page's HTML into ``_site/`` on every save, so the build's record of
+    that output is forgotten first: the next ``build`` renders it again from the text as
+    it is then (which may have been saved back to what the record knew)."""
+    record = RenderRecord(session.paths)
+    record.forget(session.page.relative_to(session.paths.root).as_posix(), ["html"])
+    record.save()
     process = subprocess.Popen(
         session.command,
         cwd=session.paths.root,

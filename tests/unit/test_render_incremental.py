@@ -254,3 +254,44 @@ def test_unknown_or_unconfigured_formats_are_refused(site: Site) -> None:
     with pytest.raises(RenderFormatError, match="formatet docx finns inte"):
         quarto_formats(site.paths, ["docx"])
     assert quarto_formats(site.paths, ["pdf", "html"]) == ("typst", "html")
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_progress_counts_pages_instead_of_showing_quartos_output(
+    site: Site, terminal: bool
+) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from kommunrapport.site.render_progress import ConsoleProgress, render_summary
+
+    site.edit("reports/2022-12/bun.qmd", "Text om bun", "Ny mening om bun")
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=terminal, width=120)
+    outcome = site.build(progress=ConsoleProgress(console))
+    shown = buffer.getvalue()
+    assert "Quarto renderar 2 sidor (alla format)" in shown
+    assert "Output created" not in shown  # Quarto's own lines are not passed through
+    if not terminal:
+        assert "[2/2] reports/2022-12/bun.qmd" in shown
+    (line,) = render_summary(outcome, site.paths)
+    assert line.startswith("Renderade 2 av 9 sidor (6 filer) i 1 Quarto-körning till _site/")
+
+
+def test_build_refuses_an_unknown_format_before_running_anything(
+    minimal_project: ProjectPaths,
+) -> None:
+    from typer.testing import CliRunner
+
+    from kommunrapport.cli import app
+    from kommunrapport.cli.common import ExitCode
+
+    root = str(minimal_project.root)
+    result = CliRunner().invoke(app, ["build", "--rot", root, "--format", "odt"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "okänt format 'odt' (välj html, docx, pdf)" in result.output
+    result = CliRunner().invoke(app, ["build", "--rot", root, "--publish", "--format", "html"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "--publish renderar alla format" in result.output
+    assert not minimal_project.build_cache_file.exists()  # nothing ran

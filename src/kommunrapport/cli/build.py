@@ -89,7 +89,7 @@ def build(
     from kommunrapport.batch.runner import build as run_build
     from kommunrapport.data.loader import load_model_cached
     from kommunrapport.site.checks import narrative_problems
-    from kommunrapport.site.incremental import quarto_formats
+    from kommunrapport.site.incremental import check_format_names, quarto_formats
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
     from kommunrapport.site.render import render_site
     from kommunrapport.site.render_progress import ConsoleProgress, render_summary
@@ -101,6 +101,7 @@ def build(
     if publish and formats:
         raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
     try:
+        check_format_names(formats or ())
         paths = paths_for(root)
         model = load_model_cached(paths)
         problems = narrative_problems(paths, model)

@@ -254,15 +254,21 @@ class RenderPlan:
         return sum(len(f) for f in self.needed.values())
 
 
+def check_format_names(wanted: Collection[str]) -> None:
+    """Refuse a ``build --format`` name that is not html, docx or pdf (before the build)."""
+    for name in wanted:
+        if name not in USER_FORMATS:
+            raise RenderFormatError(f"okänt format '{name}' (välj {', '.join(USER_FORMATS)}).")
+
+
 def quarto_formats(paths: ProjectPaths, wanted: Collection[str]) -> tuple[str, ...] | None:
     """The Quarto formats for ``build --format`` names (None: all of them)."""
     if not wanted:
         return None
+    check_format_names(wanted)
     available = project_formats(paths)
     out: list[str] = []
     for name in wanted:
-        if name not in USER_FORMATS:
-            raise RenderFormatError(f"okänt format '{name}' (välj {', '.join(USER_FORMATS)}).")
         match = [f for f in USER_FORMATS[name] if f in available]
         if not match:
             raise RenderFormatError(

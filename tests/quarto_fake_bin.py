@@ -6,8 +6,9 @@ what a real Quarto does to the files the build looks at:
 - `render`: the project's render list (`_quarto.yml` + the generated `_webbplats.yml`, as
   Quarto merges them), `--to a,b` (else each page's own formats, else the project's),
   `--no-clean` (else `_site/` is emptied first); writes `_site/<page>.html|.docx|.pdf`
-  with a stamp and prints `[n/N] page` like Quarto. A page whose text contains
-  FAKE_FAILURE fails the render (exit 1) after the pages before it were written.
+  with a stamp (a docx is the project's reference docx with the stamp as an extra part)
+  and prints `[n/N] page` like Quarto. A page whose text contains FAKE_FAILURE fails the
+  render (exit 1) after the pages before it were written.
 - `preview <page> --port P --host H`: renders the page's HTML, serves `_site/` on H:P
   (starting a helper child process, as Quarto's deno does) until SIGINT or SIGTERM.
 """
@@ -86,7 +87,19 @@ def _write_output(root: Path, page: str, fmt: str) -> Path:
     out = root / "_site" / Path(page).with_suffix(_EXT.get(fmt, f".{fmt}"))
     out.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
-    out.write_text(f"fake-quarto {fmt} {page} {digest} {time.time_ns()}\n", encoding="utf-8")
+    stamp = f"fake-quarto {fmt} {page} {digest} {time.time_ns()}\n"
+    reference = root / "assets" / "referens.docx"
+    if fmt == "docx" and reference.is_file():
+        # A real Word file (the build finishes every docx after a render): the reference
+        # document pandoc starts from, with the stamp as an extra part.
+        import shutil
+        import zipfile
+
+        shutil.copyfile(reference, out)
+        with zipfile.ZipFile(out, "a") as docx:
+            docx.writestr("fake-quarto.txt", stamp)
+        return out
+    out.write_text(stamp, encoding="utf-8")
     return out
 
 

@@ -3,8 +3,9 @@
 A nämndmål belongs to a known nämnd and links to known inriktningsmål; an indicator id
 is unique in the goal chain and has a target for every report year; a period in
 params/perioder.yml names known nämnder, comparison groups and indicators and has rows
-in the tables (``personal`` only where the period has the kommun's chapter); table rows name known nämnder, indicators and nämndmål; an override
-names exactly one goal or indicator of its own nämnd; a note has one heading. Each
+in the tables (``personal`` only where the period has the kommun's chapter); table rows
+name known nämnder, indicators and nämndmål; an override names exactly one goal or
+indicator of its own nämnd; a note has one heading. Each
 broken rule is one :class:`Problem` added to the :class:`Collector`; nothing is raised.
 """
 

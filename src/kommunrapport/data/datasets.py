@@ -286,27 +286,6 @@ def parts(kommun_chapter: bool) -> set[Part]:
     return {Part.NAMND, Part.KOMMUN} if kommun_chapter else {Part.NAMND}
 
 
-def requirements_markdown() -> str:
-    """Which tables each part of the report needs, as a Markdown table (data/README.md)."""
-    head = [
-        "| Tabell | Nämndens kapitel | Kommunens kapitel | Rapporter |",
-        "|---|---|---|---|",
-    ]
-    rows = []
-    for ds in DATASETS.values():
-        cells = []
-        for part in (Part.NAMND, Part.KOMMUN):
-            if part in ds.required_parts:
-                cells.append("**krävs**")
-            elif part in ds.used_parts:
-                cells.append("frivillig")
-            else:
-                cells.append("–")
-        kinds = ", ".join(ds.report_kinds) if ds.report_kinds else "alla"
-        rows.append(f"| `{ds.stem}` | {cells[0]} | {cells[1]} | {kinds} |")
-    return "\n".join(head + rows)
-
-
 def dataset(name: str) -> Dataset:
     try:
         return DATASETS[name]

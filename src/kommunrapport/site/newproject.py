@@ -30,6 +30,7 @@ from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import create_exclusive
 from kommunrapport.data.kommuner import lookup
 from kommunrapport.data.paths import WORKBOOK_NAME, ProjectPaths
+from kommunrapport.data.registrydoc import project_readme
 from kommunrapport.data.tableio import TableReadError, read_table_text
 from kommunrapport.site.scaffold import TEMPLATES, project_template_files
 
@@ -149,6 +150,7 @@ def planned_files(kommun: str, kolada_id: str, year: int) -> list[tuple[str, byt
         (f"data/{MALKEDJA}.yml", MALKEDJA_YML.encode()),
         ("params/perioder.yml", _perioder_yml(year).encode()),
         (".gitignore", GITIGNORE.encode()),
+        ("data/README.md", project_readme(kommun).encode()),
     ]
     files += [(f"data/{DATASETS[n].stem}.csv", _header_csv(n)) for n in INIT_TABLES]
     notebooks = resources.files("kommunrapport").joinpath(TEMPLATES, NOTEBOOK_TEMPLATES)
@@ -256,14 +258,15 @@ def next_steps(paths: ProjectPaths) -> list[str]:
         steps.append("Ange perioderna och vilka nämnder som rapporterar i params/perioder.yml.")
     empty = [
         DATASETS[n].stem
-        for n in ("driftredovisning", "investeringar", "aktiviteter")
+        for n in ("driftredovisning", "aktiviteter")
         if _rows(paths, DATASETS[n].stem) == 0
     ]
     if empty:
         steps.append(
             "För in nämndernas siffror i "
             + ", ".join(f"data/{s}.csv" for s in empty)
-            + " (kolumnerna står i data/README.md; eller håll alla tabeller i en Excel-fil: "
+            + " och, om nämnden har några, investeringar.csv (kolumnerna står i data/README.md; "
+            "eller håll alla tabeller i en Excel-fil: "
             "`kommunrapport excel-mall data/kommunrapport.xlsx`)."
         )
     kolada = [

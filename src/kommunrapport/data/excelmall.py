@@ -25,7 +25,8 @@ from kommunrapport.data.tablespec import Column, Dataset, Kind
 INSTRUCTIONS = "Instruktioner"
 LISTS = "listor"
 ROWS = 500
-"""Rows below the header that get formats and drop-down lists."""
+"""Rows below the header that get drop-down lists (formats are set per column, so that
+empty rows are not written into the file and reading stays fast)."""
 
 _FORMATS = {
     Kind.TEXT: "@",
@@ -151,7 +152,8 @@ def build_workbook(
             head.comment = Comment(("" if col.required else "Valfri. ") + text, "kommunrapport")
             sheet.column_dimensions[letter].width = max(12, len(col.name) + 4)
             fmt = number_format(ds, col)
-            for r in range(2, last):
+            sheet.column_dimensions[letter].number_format = fmt  # cells typed later
+            for r in range(2, sheet.max_row + 1):  # rows filled here
                 sheet.cell(row=r, column=j).number_format = fmt
             values: tuple[str, ...] = col.allowed
             if col.name == "namnd" and ds.namnd_column:

@@ -173,6 +173,8 @@ def test_build_stops_with_code_4_only_at_quarto(
     project: ProjectPaths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Without Quarto everything before the render is done and the build exits 4."""
+    first = runner.invoke(app, ["build", "--rot", str(project.root), "--no-render"])
+    assert first.exit_code == ExitCode.OK, first.output  # the jobs, run with the real Python
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("QUARTO_PATH", raising=False)
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python" / "bin" / "python"))

@@ -94,7 +94,10 @@ def test_the_template_notebooks_are_the_projects(tmp_path: Path) -> None:
     for name in ("namnd.ipynb", "kommun.ipynb"):
         assert (tmp_path / "p" / "notebooks" / name).read_bytes() == (
             REPO / "notebooks" / name
-        ).read_bytes()
+        ).read_bytes(), (
+            f"notebooks/{name} has changed: copy it to "
+            "src/kommunrapport/templates/anteckningsbocker/ (what init hands out)"
+        )
 
 
 def test_init_never_overwrites_and_refuses_a_directory_with_files(tmp_path: Path) -> None:

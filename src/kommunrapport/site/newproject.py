@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from kommunrapport.data.collector import MALKEDJA, ORGANISATION
@@ -228,7 +229,7 @@ def _rows(paths: ProjectPaths, stem: str) -> int | None:
             sheet = read_workbook_text(paths.workbook_file, WORKBOOK_NAME, {stem}).get(stem)
         except TableReadError:
             return None
-        return None if sheet is None or not hasattr(sheet, "index") else len(sheet.index)
+        return len(sheet.index) if isinstance(sheet, pd.DataFrame) else None
     return None
 
 

@@ -152,3 +152,36 @@ def test_the_template_outside_a_project(
     result = runner.invoke(app, ["excel-mall"])
     assert result.exit_code == ExitCode.OK, result.output
     assert (tmp_path / "kommunrapport.xlsx").is_file()
+
+
+def test_a_period_excel_made_a_date_is_explained(minimal_project: ProjectPaths) -> None:
+    paths = minimal_project
+    runner.invoke(app, ["excel-mall", "--rot", str(paths.root), "--med-data"])
+    for ds in DATASETS.values():
+        for f in paths.table_candidates(ds.stem):
+            f.unlink()
+    book = load_workbook(paths.workbook_file)
+    book["driftredovisning"]["C2"] = date(2022, 8, 1)  # what Excel does to 2022-08
+    book.save(paths.workbook_file)
+    [problem] = check(paths)
+    assert problem.column == "period" and problem.row == 2
+    assert "Excel har troligen gjort om perioden till ett datum" in problem.message
+    assert "skriv 2022-08" in problem.message
+
+
+def test_kolada_import_will_not_shadow_a_filled_sheet(
+    minimal_project: ProjectPaths, tmp_path: Path
+) -> None:
+    from kommunrapport.kolada.common import FetchPlanError
+    from kommunrapport.kolada.importer import import_export
+
+    paths = minimal_project
+    runner.invoke(app, ["excel-mall", "--rot", str(paths.root), "--med-data"])
+    paths.table_csv("indikatorutfall").unlink()
+    export = tmp_path / "export.csv"
+    export.write_text("kpi,municipality_id,period,value\nN15419,1487,2022,70\n", "utf-8")
+    before = paths.workbook_file.read_bytes()
+    with pytest.raises(FetchPlanError, match="bladet 'indikatorutfall'"):
+        import_export(paths, export)
+    assert paths.workbook_file.read_bytes() == before
+    assert not paths.table_csv("indikatorutfall").exists()

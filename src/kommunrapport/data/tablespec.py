@@ -133,6 +133,11 @@ def _convert_cell(col: Column, text: str) -> tuple[Any, str | None]:
         return int(value), None
     if col.kind is Kind.PERIOD:
         if not PERIOD_RE.match(text):
+            if re.match(r"^\d{4}-\d{2}-01$", text):
+                return None, (
+                    f"'{text}' är ingen period i formen ÅÅÅÅ-MM: Excel har troligen gjort om "
+                    f"perioden till ett datum. Formatera kolumnen som text och skriv {text[:7]}."
+                )
             return None, f"'{text}' är ingen period i formen ÅÅÅÅ-MM (t.ex. 2022-08)."
         return text, None
     if col.kind is Kind.DATE:

@@ -61,7 +61,7 @@ def uncovered(model: Kommunmodell) -> list[Problem]:
     paths = model.paths
     out: list[Problem] = []
     for period in model.perioder.perioder:
-        for job in period_jobs(period):
+        for job in period_jobs(model, period):
             path = paths.narrative_file(period.id, job)
             if not path.is_file():
                 continue

@@ -17,10 +17,15 @@ from display metadata. A :class:`Figur` therefore displays as Markdown: an image
 (quarto.org/docs/authoring/figures.html, "Alt Text"; Markdown output from a cell:
 quarto.org/docs/authoring/tables.html, "Computations"). Quarto prefers ``text/markdown`` for
 docx and typst; in the labelled ``fig-`` cell it becomes a cross-referenced figure, the case
-in which ``fig-alt`` reaches HTML ``<img alt>``, docx and typst (quarto-cli issue #14348
-tabulates this; typst reads ``data:`` images since quarto-cli PR #9723). For HTML a
-``text/html`` ``<img alt="…">`` is also given: Quarto and nbconvert both prefer it there,
-and it is what an nbconvert preview or JupyterLab shows.
+in which ``fig-alt`` reaches HTML ``<img alt>`` and the typst PDF's ``/Alt`` (quarto-cli
+issue #14348 tabulates this). Not docx: measured with Quarto 1.10.18, every ``wp:docPr``
+has ``descr=""``, so the project's filter ``assets/alttext.lua`` gives Word the alt text.
+For HTML a ``text/html`` ``<img alt="…">`` is also given: Quarto and nbconvert both prefer
+it there, and it is what an nbconvert preview or JupyterLab shows.
+
+The ``data:`` URI is what a notebook run by hand shows; a build then writes each image to a
+file beside the executed notebook and puts its path in the URI's place
+(:mod:`kommunrapport.batch.figure_files`), so no page of the site carries base64.
 """
 
 from __future__ import annotations
@@ -126,7 +131,7 @@ def render(draw: Callable[[], Figure]) -> bytes:
         canvas.draw()  # type: ignore[no-untyped-call]  # pixels only: no PNG encoded twice
         # The array carries its own shape, so size and pixels can never disagree.
         image = Image.fromarray(np.asarray(canvas.buffer_rgba()))  # type: ignore[no-untyped-call]
-        # a 256-colour palette keeps the PNG (embedded as a data URI) about four times smaller
+        # a 256-colour palette keeps the PNG about four times smaller
         small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     fig.clear()
     out = io.BytesIO()

@@ -12,17 +12,27 @@ from kommunrapport.data.errors import DataValidationError, KommunrapportError
 
 def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
-    (reports/<period>/*.qmd). Ändrar inga filer."""
+    (reports/<period>/*.qmd). Säger vad som återstår att fylla i, i tur och ordning.
+    Ändrar inga filer."""
     from kommunrapport.data.loader import collect
+    from kommunrapport.data.notices import missing_outcomes
     from kommunrapport.site.checks import narrative_problems
+    from kommunrapport.site.newproject import describe_steps, next_steps
 
     try:
         paths = paths_for(root)
+        steps = next_steps(paths)
         model, problems = collect(paths)
+        notices: list[str] = []
         if model is not None:
             problems = [*problems, *narrative_problems(paths, model)]
+            notices = missing_outcomes(model)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
+    if steps:
+        out.print(describe_steps(steps), markup=False, soft_wrap=True)
+    for notice in notices:
+        out.print(f"Varning: {notice}", markup=False, soft_wrap=True)
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
     out.print("Kontrollen är klar: inga problem hittades.")
@@ -43,7 +53,10 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Antal parallella jobb (standard: antal kärnor)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Kör om alla jobb även om inget har ändrats.")
+        bool,
+        typer.Option(
+            "--force", help="Kör om alla jobb och rendera alla sidor även om inget har ändrats."
+        ),
     ] = False,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Avbryt vid första misslyckade jobb.")
@@ -66,26 +79,39 @@ def build(
             "kernel: en Jupyter-kärna per anteckningsbok.",
         ),
     ] = "snabb",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Rendera bara detta format: html, docx eller pdf (kan upprepas; standard: alla).",
+        ),
+    ] = None,
 ) -> None:
     """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
-    sätt ihop rapporterna med Quarto."""
+    sätt ihop rapporterna med Quarto (bara de sidor som har ändrats)."""
     from kommunrapport.batch.progress import (
         ConsoleReporter,
         failure_lines,
-        seconds,
         summary_line,
         summary_table,
     )
     from kommunrapport.batch.runner import build as run_build
     from kommunrapport.data.loader import load_model_cached
     from kommunrapport.site.checks import narrative_problems
-    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
+    from kommunrapport.site.incremental import check_format_names, quarto_formats
+    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
+    from kommunrapport.site.render import render_site
+    from kommunrapport.site.render_progress import ConsoleProgress, render_summary
     from kommunrapport.site.status import describe_unfinished, unfinished_narratives
     from kommunrapport.site.write import prepare_site
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    if publish and formats:
+        raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
     try:
+        check_format_names(formats or ())
         paths = paths_for(root)
         model = load_model_cached(paths)
         problems = narrative_problems(paths, model)
@@ -129,8 +155,15 @@ def build(
         return
     try:
         plan = prepare_site(model)
-        out.print(f"Quarto-projektet är klart: {len(plan.periods)} perioder.")
-        result = render(paths, echo=None if out.is_terminal else print)
+        count = len(plan.periods)
+        out.print(f"Quarto-projektet är klart: {count} {'period' if count == 1 else 'perioder'}.")
+        outcome = render_site(
+            paths,
+            plan.pages(paths),
+            formats=quarto_formats(paths, formats or ()),
+            force=force,
+            progress=ConsoleProgress(out),
+        )
     except QuartoMissingError as exc:
         raise fail(str(exc), ExitCode.QUARTO_MISSING) from None
     except DataValidationError as exc:
@@ -139,7 +172,5 @@ def build(
         raise fail(str(exc), ExitCode.BUILD_FAILED) from None
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
-    out.print(
-        f"Webbplatsen är renderad till {paths.relative(paths.site_dir)}/ "
-        f"på {seconds(result.seconds)}."
-    )
+    for line in render_summary(outcome, paths):
+        out.print(line, markup=False, soft_wrap=True)

@@ -165,8 +165,11 @@ class BuildCache:
             and all(isinstance(f, str) and (self.paths.root / f).is_file() for f in figures)
         )
 
-    def record(self, job: Job, fingerprint: str, info: Mapping[str, Any]) -> None:
-        self._entries[job.key] = {"fingerprint": fingerprint, **info}
+    def record(
+        self, job: Job, fingerprint: str, info: Mapping[str, Any], figures: Iterable[str] = ()
+    ) -> None:
+        """The job's output is in place; ``figures``: its figure files, relative to the root."""
+        self._entries[job.key] = {"fingerprint": fingerprint, **info, FIGURES_KEY: list(figures)}
 
     def forget(self, jobs: Iterable[Job]) -> None:
         for job in jobs:

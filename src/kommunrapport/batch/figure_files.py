@@ -29,6 +29,7 @@ job that the new notebook no longer references are removed after it
 from __future__ import annotations
 
 import base64
+import json
 import os
 import posixpath
 import re
@@ -180,6 +181,19 @@ def remove_stale(folder: Path, keep: Iterable[Path]) -> None:
 def image_refs(text: str) -> list[str]:
     """The image paths (or URIs) that Markdown or HTML ``text`` references."""
     return [m.group("md") or m.group("html") for m in IMAGE_REF.finditer(text)]
+
+
+def referenced_files(notebook: Path, base: Path) -> list[Path]:
+    """The files that ``notebook``'s outputs show, as paths from ``base`` (the folder of the
+    page that embeds it); an unreadable notebook shows none."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(nb, dict):
+        return []
+    refs = {ref for *_, text in output_strings(nb) for ref in image_refs(text)}
+    return sorted(base / ref for ref in refs if is_relative_path(ref))
 
 
 def is_relative_path(ref: str) -> bool:

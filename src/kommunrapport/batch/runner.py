@@ -32,7 +32,7 @@ import pandas as pd
 
 from kommunrapport import __version__
 from kommunrapport.batch import figure_files
-from kommunrapport.batch.cache import FIGURES_KEY, BuildCache, Fingerprinter
+from kommunrapport.batch.cache import BuildCache, Fingerprinter
 from kommunrapport.batch.jobs import Job, plan, validate_jobs
 from kommunrapport.content.opendata.tabell import OpenTable
 from kommunrapport.data.fsutil import write_atomic
@@ -381,9 +381,9 @@ def build(
                         info = {
                             "sekunder": round(result.seconds, 3),
                             "topp_minne_mb": round(result.peak_rss_mb, 1),
-                            FIGURES_KEY: [paths.relative(p) for p in result.figures],
                         }
-                        cache.record(job, fingerprints[job.key], info)
+                        figures = [paths.relative(p) for p in result.figures]
+                        cache.record(job, fingerprints[job.key], info, figures)
                     elif result.status == "misslyckad" and fail_fast and not stop:
                         stop = True
                         for other in pending:

@@ -25,6 +25,8 @@ def check(root: RootOption = None) -> None:
         raise fail(str(exc), ExitCode.USAGE) from None
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
+    for line in model.upplysningar if model is not None else ():
+        out.print(line, markup=False, highlight=False)
     out.print("Kontrollen är klar: inga problem hittades.")
 
 

@@ -19,10 +19,12 @@ from kommunrapport import __version__
 from kommunrapport.data.collector import FINANSIELLA_MAL, MALKEDJA, ORGANISATION, Collector
 from kommunrapport.data.crosscheck import cross_check
 from kommunrapport.data.datasets import DATASETS
+from kommunrapport.data.egna import collect_egna
 from kommunrapport.data.errors import DataValidationError, Problem, sorted_problems
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import FinansiellaMal, Kommunmodell, Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths, project_paths
+from kommunrapport.data.tecken import check_economy
 
 
 def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
@@ -39,10 +41,15 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
         if frame is not None:
             tables[ds.name] = (frame, shown)
     cross_check(c, org, chain, params, tables)
+    conventions, notes, problems = check_economy(tables)
+    c.problems.extend(problems)
+    egna = collect_egna(c, {n.id for n in org.namnder}) if org is not None else {}
     if c.problems or org is None or chain is None or params is None:
         return None, sorted_problems(c.problems)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
-    model = Kommunmodell(paths, org, chain, params, frozen, fin)
+    model = Kommunmodell(
+        paths, org, chain, params, frozen, fin, conventions, egna, upplysningar=tuple(notes)
+    )
     return model, []
 
 

@@ -38,6 +38,7 @@ from kommunrapport.site.narrative import (
     period_jobs,
     read_narrative,
     template_for,
+    own_labels,
     template_labels,
 )
 
@@ -58,6 +59,7 @@ def _shortcode_problems(
     narrative: Narrative,
     labels: Mapping[str, frozenset[str]],
     keys: KeySets | None,
+    own: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Problem]:
     problems = []
     jobs = period_jobs(period)
@@ -96,7 +98,7 @@ def _shortcode_problems(
                 )
                 continue
             template = template_for(target_job)
-            known = labels.get(template, frozenset())
+            known = labels.get(template, frozenset()) | (own or {}).get(target_job, frozenset())
             if label not in known:
                 problems.append(
                     Problem(
@@ -217,7 +219,15 @@ def file_problems(
         labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
     return [
         *_front_matter_problems(shown, job, narrative),
-        *_shortcode_problems(shown, job, period, narrative, labels, keys),
+        *_shortcode_problems(
+            shown,
+            job,
+            period,
+            narrative,
+            labels,
+            keys,
+            {j: own_labels(paths, j) for j in period_jobs(period)},
+        ),
     ]
 
 

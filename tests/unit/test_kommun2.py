@@ -25,9 +25,9 @@ import pytest
 
 from kommunrapport.content import keyfigures, opendata
 from kommunrapport.content.assessment import Bedomning
+from kommunrapport.content.indikatorer import Indikatordata
 from kommunrapport.content.rapport import NamndRapport
 from kommunrapport.content.roda_traden import luckor, roda_traden, roda_traden_tabell
-from kommunrapport.content.indikatorer import Indikatordata
 from kommunrapport.data.loader import check, load_model
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ProjectPaths
@@ -58,9 +58,9 @@ def test_conventions_detected_per_file(model: Kommunmodell) -> None:
     assert model.konvention("investeringar") == "positiv"
     said = "\n".join(model.upplysningar)
     assert "data/driftredovisning.csv: kostnader skrivna som negativa tal" in said
-    assert "data/investeringar.csv: nettokostnader skrivna som positiva tal" in said
+    assert "data/investeringar.csv: utgifter skrivna som positiva tal" in said
     assert "data/investeringar.csv: beloppen är i mnkr." in said
-    assert "1 officiella summor (radtyp total) jämförda med radernas summa; 1 skiljer sig" in said
+    assert "1 officiell summa (radtyp total) stämmer med radernas summa; 1 av dem skiljer" in said
 
 
 def test_drift_signs_official_total_and_net_income(rapport: NamndRapport) -> None:
@@ -111,8 +111,10 @@ def test_investments_in_mnkr_with_status_subtotals(rapport: NamndRapport) -> Non
     assert body["Summa pågående"][1:] == ("26,2", "19,9", "+6,3", "62,0", "31,9", "+30,1")
     assert t.summa[0][1:] == ("30,2", "23,5", "+6,7", "70,0", "39,6", "+30,4")
     order = [row[0] for row in t.rader]
-    assert order.index("Konstgräsplan") < order.index("Summa färdigställda") < order.index(
-        "Ny sporthall"
+    assert (
+        order.index("Konstgräsplan")
+        < order.index("Summa färdigställda")
+        < order.index("Ny sporthall")
     )
     assert {order.index("Summa färdigställda"), order.index("Summa pågående")} == set(t.markerade)
 
@@ -148,7 +150,9 @@ def test_goals_qualitative_shared_comment_and_labels(
     assert table.headings[:2] == ["Verksamhetsmål", "Målområde"]
     titles = [r[0] for r in table.rader]
     assert titles[titles.index("Fler besöker anläggningarna") + 1] == "Kommentar"
-    assert [r[0] for r in rapport.indikatorer().rader].count("Besök i bibliotek per invånare (besök/inv)") == 1
+    assert [r[0] for r in rapport.indikatorer().rader].count(
+        "Besök i bibliotek per invånare (besök/inv)"
+    ) == 1
     rt = roda_traden(model, Indikatordata(model), PERIOD)
     assert luckor(model, rt) == []
     notes = roda_traden_tabell(model, rt).noter
@@ -215,8 +219,7 @@ def test_mixed_conventions_refused(project: ProjectPaths) -> None:
     _rewrite(drift, "kfn;Fritid;2025-12;-30 000;-31 200", "kfn;Fritid;2025-12;-30 000;31 200")
     problems = _messages(project)
     assert any(
-        "data/driftredovisning.csv, rad 3, kolumn 'utfall'" in p or "blandar" in p
-        for p in problems
+        "data/driftredovisning.csv, rad 3, kolumn 'utfall'" in p or "blandar" in p for p in problems
     ), problems
 
 
@@ -231,8 +234,7 @@ def test_mixed_nämnder_refused(project: ProjectPaths) -> None:
         f.write("sn;Äldreomsorg;2025-12;10 000;9 000;9 000;\n")
     problems = _messages(project)
     assert any(
-        "data/driftredovisning.csv, rad 7, kolumn 'budget': filen blandar teckenkonventionerna"
-        in p
+        "data/driftredovisning.csv, rad 7, kolumn 'budget': filen blandar teckenkonventionerna" in p
         and "'sn'" in p
         for p in problems
     ), problems

@@ -32,7 +32,7 @@ import pandas as pd
 
 from kommunrapport import __version__
 from kommunrapport.batch.cache import BuildCache, Fingerprinter
-from kommunrapport.batch.jobs import Job, plan, validate_jobs
+from kommunrapport.batch.jobs import Job, notebook_source, plan, validate_jobs
 from kommunrapport.content.opendata.tabell import OpenTable
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell
@@ -215,23 +215,6 @@ def run_job(spec: _Spec) -> JobResult:
             error=f"{type(exc).__name__}: {exc}",
         )
     return result("klar", notebook=final)
-
-
-def notebook_source(paths: ProjectPaths, job: Job, model: Kommunmodell) -> Any:
-    """The template to execute: its path, or (for a nämnd with own tables) the template with
-    one cell per own table added after the cell ``egna-tabeller`` (or at the end)."""
-    from kommunrapport.content import egna
-    from kommunrapport.content.labels import EGNA_ANCHOR
-
-    template = paths.template(job.template)
-    if job.namnd is None or not model.egna_tabeller(job.namnd):
-        return str(template)
-    import nbformat
-
-    nb = nbformat.read(str(template), as_version=4)
-    at = next((i + 1 for i, c in enumerate(nb.cells) if c.get("id") == EGNA_ANCHOR), len(nb.cells))
-    nb.cells[at:at] = [nbformat.from_dict(c) for c in egna.cells(model, job.namnd)]
-    return nb
 
 
 GENERATED_HEADER = (

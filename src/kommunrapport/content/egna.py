@@ -81,7 +81,7 @@ def find(model: Kommunmodell, namnd_id: str, name: str) -> EgenTabell:
 
 def cells(model: Kommunmodell, namnd_id: str) -> list[dict[str, Any]]:
     """The notebook cells (nbformat 4) that show the nämnd's own tables, one per table."""
-    out = []
+    out: list[dict[str, Any]] = []
     for t in model.egna_tabeller(namnd_id):
         source = (
             f"#| label: {egen_label(t.namn)}\n"

@@ -15,8 +15,7 @@ from functools import cached_property
 from typing import Final
 
 from kommunrapport.content import aktiviteter as akt
-from kommunrapport.content import egna
-from kommunrapport.content import figures, mal
+from kommunrapport.content import egna, figures, mal
 from kommunrapport.content import indikatorer as ind
 from kommunrapport.content import internkontroll as ik
 from kommunrapport.content import noter as nt

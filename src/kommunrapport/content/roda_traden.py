@@ -89,9 +89,7 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
         "vart och ett av dem.",
     ]
     if qualitative:
-        notes.append(
-            f"Saknar indikator och bedöms av nämnden: {fmt.join_words(qualitative)}."
-        )
+        notes.append(f"Saknar indikator och bedöms av nämnden: {fmt.join_words(qualitative)}.")
     return Tabell(
         (
             Kolumn.text(b.inriktningsmal, 4),

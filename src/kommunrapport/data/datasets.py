@@ -289,7 +289,9 @@ DATASETS: dict[str, Dataset] = {
             (
                 _NAMND,
                 _PERIOD,
-                Column("post", allowed=SAMMANFATTNING_POSTER, description="intakter eller kostnader"),
+                Column(
+                    "post", allowed=SAMMANFATTNING_POSTER, description="intakter eller kostnader"
+                ),
                 Column("budget", Kind.NUMBER, required=False, description="årsbudget, tkr"),
                 Column("utfall", Kind.NUMBER, description="utfall hittills i år, tkr"),
                 Column("prognos", Kind.NUMBER, required=False, description="helårsprognos, tkr"),

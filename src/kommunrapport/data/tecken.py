@@ -10,7 +10,8 @@ utfall where budget is missing) and refuses a file that mixes the two: a nämnd 
 amounts, taken together, have the other sign, or whose budget and outcome disagree in sign. A
 single row with the other sign (a net-income row such as tourism, or an investment grant) is
 normal and is never refused. ``ekonomisk_sammanfattning`` is judged by its kostnader rows, and
-its intäkter must have the other sign.
+its intäkter must have the other sign. A row whose budget and outcome have opposite signs and
+about the same size is refused too (the same amount written both ways).
 
 :func:`total_problems` compares a nämnd's official total (a driftredovisning row with
 ``radtyp`` = ``total``) with the sum of its rows: they may differ by the rounding of each
@@ -253,9 +254,16 @@ def total_problems(frame: pd.DataFrame, shown: str) -> tuple[int, int, list[Prob
     return count, differing, problems
 
 
+INVESTERING_BESKRIVNING: Final = {
+    POSITIV: "utgifter skrivna som positiva tal (utgift +, inkomst −)",
+    NEGATIV: "utgifter skrivna som negativa tal (utgift −, inkomst +)",
+}
+
+
 def upplysning(name: str, shown: str, convention: str) -> str:
     """The line ``check`` prints about a file's convention."""
-    return f"{shown}: {BESKRIVNING[convention]}."
+    words = INVESTERING_BESKRIVNING if name == "investeringar" else BESKRIVNING
+    return f"{shown}: {words[convention]}."
 
 
 def unit_problems(frame: pd.DataFrame, shown: str) -> list[Problem]:
@@ -309,8 +317,9 @@ def check_economy(
             count, differing, found = total_problems(frame, shown)
             problems.extend(found)
             if count:
+                noun = "officiell summa" if count == 1 else "officiella summor"
                 notes.append(
-                    f"{shown}: {count} officiella summor (radtyp total) jämförda med radernas "
-                    f"summa; {differing} skiljer sig inom avrundningen."
+                    f"{shown}: {count} {noun} (radtyp total) stämmer med radernas summa; "
+                    f"{differing} av dem skiljer sig inom avrundningen."
                 )
     return conventions, notes, problems

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from kommunrapport.content.labels import TEMPLATE_LABELS
+from kommunrapport.content.labels import EGEN_PREFIX, TEMPLATE_LABELS
 from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
@@ -35,10 +35,10 @@ from kommunrapport.site.narrative import (
     Narrative,
     default_key_sets,
     is_generated,
+    own_labels,
     period_jobs,
     read_narrative,
     template_for,
-    own_labels,
     template_labels,
 )
 
@@ -105,8 +105,13 @@ def _shortcode_problems(
                         shown,
                         sc.line,
                         sc.text,
-                        f"etiketten '{label}' finns inte i notebooks/{template}.ipynb; "
-                        f"finns: {', '.join(sorted(known)) or '(inga)'}.",
+                        f"etiketten '{label}' finns inte i notebooks/{template}.ipynb"
+                        + (
+                            f" eller bland nämndens egna tabeller (data/egna/{target_job}/)"
+                            if label.startswith(EGEN_PREFIX)
+                            else ""
+                        )
+                        + f"; finns: {', '.join(sorted(known)) or '(inga)'}.",
                     )
                 )
         elif sc.name == "meta":

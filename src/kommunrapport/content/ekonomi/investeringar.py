@@ -207,7 +207,9 @@ def flerarig_tabell(inv: Investeringar) -> Tabell:
             _show(r.ackumulerad_avvikelse, e, sign=True),
         )
 
-    groups = [(s, label, [r for r in inv.rader if r.status == s]) for s, label in STATUS_ORDER]
+    groups: list[tuple[str | None, str, list[InvesteringRad]]] = [
+        (s, label, [r for r in inv.rader if r.status == s]) for s, label in STATUS_ORDER
+    ]
     rest = [r for r in inv.rader if r.status not in dict(STATUS_ORDER)]
     if rest:
         groups.append((None, "Summa utan status", rest))

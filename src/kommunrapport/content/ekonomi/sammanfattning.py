@@ -124,7 +124,9 @@ def sammanfattning_tabell(s: Sammanfattning) -> Tabell:
         )
 
     def cells(r: SammanfattningRad) -> tuple[str, ...]:
-        middle = (fmt.number(r.utfall),) if full_year else (fmt.number(r.utfall), fmt.number(r.prognos))
+        middle = (
+            (fmt.number(r.utfall),) if full_year else (fmt.number(r.utfall), fmt.number(r.prognos))
+        )
         return (
             r.namn,
             fmt.number(r.budget),

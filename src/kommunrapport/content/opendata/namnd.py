@@ -97,7 +97,9 @@ def _goal_table(mu: mal.Maluppfyllelse) -> OpenTable:
     }
     extra = any(g.namndens or g.kommentar for g in mu.mal)
     if extra:
-        columns["grund"] = "indikatorer, nämndens bedömning (mål utan indikator) eller ändrad bedömning"
+        columns["grund"] = (
+            "indikatorer, nämndens bedömning (mål utan indikator) eller ändrad bedömning"
+        )
         columns["kommentar"] = "analytikerns kommentar till målet för perioden"
     rows = []
     for g in mu.mal:

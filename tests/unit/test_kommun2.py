@@ -277,3 +277,15 @@ def test_own_table_checked_like_every_table(project: ProjectPaths) -> None:
         "data/egna/kfn/foreningsbidrag.csv, rad 3, kolumn 'bidrag_2023'" in p for p in problems
     ), problems
     assert any("data/egna/kfn/taxor.csv" in p and "taxor.yml saknas" in p for p in problems)
+
+
+def test_kommun_drift_uses_the_official_total(model: Kommunmodell) -> None:
+    from kommunrapport.content.ekonomi.drift import drift_kommun, drift_tabell
+
+    d = drift_kommun(model, PERIOD)
+    assert [(r.namn, r.utfall, r.avvikelse) for r in d.rader] == [
+        ("Kultur- och fritidsnämnden", -63702, -202)
+    ]
+    assert d.summa.utfall == -63702
+    notes = drift_tabell(d, forsta="Nämnd").noter
+    assert "För Kultur- och fritidsnämnden visas nämndens officiella summa" in " ".join(notes)

@@ -70,7 +70,9 @@ def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, 
             "Bedömning av varje indikator för rapportåret",
             {
                 "indikator_id": "indikatorns id",
-                "namndmal_id": "nämndmål som indikatorn följer (id, semikolon)",
+                "namndmal_id": "nämndmål som indikatorn följer (id, semikolon)"
+                if any(len(g) > 1 for g in mu.mal_per_indikator.values())
+                else "nämndmålets id",
                 "ar": "rapportåret",
                 "varde": "kommunens värde för året (tomt om det saknas)",
                 "malvarde": "målvärdet för året",

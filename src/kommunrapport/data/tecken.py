@@ -5,8 +5,8 @@ Ekonomisystem export amounts in one of two ways, and a kommun's files may use ei
 - ``positiv``: net costs as positive numbers (a cost is +, an income −); our example's way;
 - ``negativ``: costs as negative numbers (a cost is −, an income +), as most ekonomisystem do.
 
-:func:`detect` finds a file's convention from the sign of its amounts as a whole (budget, or
-utfall where budget is missing) and refuses a file that mixes the two: a nämnd and period whose
+:func:`detect` finds a file's convention from the sign of its amounts as a whole (budget, utfall
+and prognos together) and refuses a file that mixes the two: a nämnd and period whose
 amounts, taken together, have the other sign, or whose budget and outcome disagree in sign. A
 single row with the other sign (a net-income row such as tourism, or an investment grant) is
 normal and is never refused. ``ekonomisk_sammanfattning`` is judged by its kostnader rows, and
@@ -63,9 +63,13 @@ def is_total(frame: pd.DataFrame) -> pd.Series:
 
 
 def _amount(frame: pd.DataFrame) -> pd.Series:
-    """Budget, or utfall where the budget is missing."""
-    budget = pd.to_numeric(frame["budget"], errors="coerce")
-    return budget.fillna(pd.to_numeric(frame["utfall"], errors="coerce")).fillna(0.0)
+    """Each row's weight for the sign: budget + utfall + prognos (those that are given), so
+    that a negligible budget does not decide a row's sign against its outcome."""
+    columns = [c for c in _AMOUNTS if c in frame.columns]
+    return sum(
+        (pd.to_numeric(frame[c], errors="coerce").fillna(0.0) for c in columns),
+        pd.Series(0.0, index=frame.index),
+    )
 
 
 def _opposite(a: float, b: float) -> bool:

@@ -74,7 +74,7 @@ def test_drift_signs_official_total_and_net_income(rapport: NamndRapport) -> Non
     notes = " ".join(rapport.drift().noter)
     assert "Avvikelse = utfall − budget (nettokostnaderna är negativa tal)" in notes
     assert "Turism har nettointäkt (belopp med positivt tecken)" in notes
-    assert "Raderna summerar till utfall −63\u00a0700 tkr och prognos −63\u00a0700 tkr" in notes
+    assert "Raderna summerar till utfall −63\u00a0700 tkr; skillnaden beror på avrundning" in notes
     summa = rapport.drift().summa[0]
     assert summa[:4] == ("Summa", "−63\u00a0500", "−63\u00a0702", "−202")
 
@@ -289,3 +289,11 @@ def test_kommun_drift_uses_the_official_total(model: Kommunmodell) -> None:
     assert d.summa.utfall == -63702
     notes = drift_tabell(d, forsta="Nämnd").noter
     assert "För Kultur- och fritidsnämnden visas nämndens officiella summa" in " ".join(notes)
+
+
+def test_scaffold_embeds_the_own_table(model: Kommunmodell) -> None:
+    from kommunrapport.site.scaffold import render_narrative
+
+    text = render_narrative(model, PERIOD, "kfn")
+    assert "{{< embed _executed/kfn.ipynb#tbl-egen-foreningsbidrag >}}" in text
+    assert "{{< embed _executed/kfn.ipynb#tbl-ekonomisk-sammanfattning >}}" in text

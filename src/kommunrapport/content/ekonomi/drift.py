@@ -168,7 +168,10 @@ def extra_noter(d: Drift) -> list[str]:
                 ("utfall", r.utfall, s.utfall),
                 ("prognos", r.prognos, s.prognos),
             )
-            if a is not None and o is not None and a != o
+            if a is not None
+            and o is not None
+            and a != o
+            and not (word == "prognos" and d.full_year)
         ]
         notes.append(
             "Summan är nämndens officiella summa. Raderna summerar till "

@@ -92,12 +92,12 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
         notes.append(f"Saknar indikator och bedöms av nämnden: {fmt.join_words(qualitative)}.")
     return Tabell(
         (
-            Kolumn.text(b.inriktningsmal, 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text(b.namndmal, 4),
-            Kolumn.tal("Indikatorer", 1),
-            Kolumn.tal("Aktiviteter", 1),
-            Kolumn.text("Bedömning", 2),
+            Kolumn.text(b.inriktningsmal),
+            Kolumn.text("Nämnd"),
+            Kolumn.text(b.namndmal),
+            Kolumn.tal("Indikatorer"),
+            Kolumn.tal("Aktiviteter"),
+            Kolumn.text("Bedömning"),
         ),
         tuple(rows),
         noter=tuple(notes),
@@ -112,10 +112,10 @@ def inriktningsmal_tabell(rt: RodaTraden, model: Kommunmodell | None = None) -> 
     b = model.malkedja.benamningar if model is not None else Benamningar()
     return Tabell(
         (
-            Kolumn.text(b.inriktningsmal, 4),
-            Kolumn.tal(b.namndmal, 1),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 4),
+            Kolumn.text(b.inriktningsmal),
+            Kolumn.tal(b.namndmal),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Skäl"),
         ),
         rows,
         noter=(
@@ -181,10 +181,10 @@ def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
 def luckor_tabell(gaps: list[Lucka]) -> Tabell:
     return Tabell(
         (
-            Kolumn.text("Lucka", 2),
-            Kolumn.text("Mål", 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text("Följd", 3),
+            Kolumn.text("Lucka"),
+            Kolumn.text("Mål"),
+            Kolumn.text("Nämnd"),
+            Kolumn.text("Följd"),
         ),
         tuple((g.typ, g.mal, g.namnd, g.beskrivning) for g in gaps),
         tom="Den röda tråden är hel: alla inriktningsmål har nämndmål och alla nämndmål har "
@@ -204,9 +204,9 @@ def maluppfyllelse_namnder_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell
     summa = ("Hela kommunen", *(str(total[b]) for b in total), str(sum(total.values())))
     return Tabell(
         (
-            Kolumn.text("Nämnd", 3),
-            *(Kolumn.tal(b.text, 1) for b in total),
-            Kolumn.tal("Totalt", 1),
+            Kolumn.text("Nämnd"),
+            *(Kolumn.tal(b.text) for b in total),
+            Kolumn.tal("Totalt"),
         ),
         tuple(rows),
         summa=(summa,),

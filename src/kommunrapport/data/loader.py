@@ -46,11 +46,30 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
     egna = collect_egna(c, {n.id for n in org.namnder}) if org is not None else {}
     if c.problems or org is None or chain is None or params is None:
         return None, sorted_problems(c.problems)
+    notes += [
+        f"{paths.relative(paths.egna_dir / t.namnd / t.namn)}: nämndens egen tabell "
+        f"'{t.beskrivning.titel}' ({len(t.frame)} rader), etikett tbl-egen-{t.namn}."
+        for own in egna.values()
+        for t in own
+    ]
+    notes += _shared_indicators(chain)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
     model = Kommunmodell(
         paths, org, chain, params, frozen, fin, conventions, egna, upplysningar=tuple(notes)
     )
     return model, []
+
+
+def _shared_indicators(chain: Malkedja) -> list[str]:
+    goals: dict[str, list[str]] = {}
+    for goal in chain.namndmal:
+        for ind in goal.indikatorer:
+            goals.setdefault(ind.id, []).append(goal.id)
+    return [
+        f"data/malkedja.yml: indikatorn '{ind}' följer {len(ids)} nämndmål ({', '.join(ids)})."
+        for ind, ids in goals.items()
+        if len(ids) > 1
+    ]
 
 
 _preloaded: Kommunmodell | None = None

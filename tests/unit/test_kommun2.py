@@ -157,6 +157,13 @@ def test_goals_qualitative_shared_comment_and_labels(
     ) == 1
     rt = roda_traden(model, Indikatordata(model), PERIOD)
     assert luckor(model, rt) == []
+    from kommunrapport.content.roda_traden import inriktningsmal_tabell
+
+    top = inriktningsmal_tabell(rt, model)
+    assert top.headings[:2] == ["Målområde", "Verksamhetsmål"]
+    assert top.noter[0].startswith(
+        "Regel: ett målområde är uppfyllt när alla bedömda verksamhetsmål"
+    )
     notes = roda_traden_tabell(model, rt).noter
     assert "Saknar indikator och bedöms av nämnden: Föreningslivet är starkt och " in notes[-1]
 

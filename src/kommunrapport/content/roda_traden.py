@@ -119,9 +119,9 @@ def inriktningsmal_tabell(rt: RodaTraden, model: Kommunmodell | None = None) -> 
         ),
         rows,
         noter=(
-            "Regel: ett inriktningsmål är uppfyllt när alla bedömda nämndmål som bidrar till det "
-            "är uppfyllda, ej uppfyllt när inget är det, annars delvis uppfyllt; utan bedömt "
-            "nämndmål är det ej bedömbart.",
+            f"Regel: ett {b.inriktningsmal.lower()} är uppfyllt när alla bedömda "
+            f"{b.namndmal.lower()} som bidrar till det är uppfyllda, ej uppfyllt när inget är "
+            f"det, annars delvis uppfyllt; utan bedömt {b.namndmal.lower()} är det ej bedömbart.",
         ),
     )
 

@@ -256,7 +256,12 @@ class Kommunmodell:
         ds = dataset(name)
         frame = self._tables.get(name)
         if frame is None:
-            return pd.DataFrame({c.name: pd.Series(dtype=object) for c in ds.columns})
+            from kommunrapport.data.tablespec import Kind
+
+            dtypes = {Kind.NUMBER: "float64", Kind.INT: "Int64", Kind.YEAR: "Int64"}
+            return pd.DataFrame(
+                {c.name: pd.Series(dtype=dtypes.get(c.kind, object)) for c in ds.columns}
+            )
         return frame.copy()
 
     @property

@@ -1,4 +1,5 @@
-"""A second kommun's nämnd job (tests/fixtures/kommun2) built for real: the build adds one
+"""A second kommun (tests/fixtures/kommun2: one nämnd, no kommun-level tables) built for real:
+its only job is the nämnd's. The build adds one
 labelled cell per own table to the nämnd's notebook, publishes the table as open data, and
 ``check`` accepts an embed of its label (and refuses one of a table that does not exist)."""
 
@@ -23,7 +24,8 @@ def test_own_table_is_a_labelled_output_of_the_nämnd(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "notebooks", target / "notebooks")
     paths = ProjectPaths(target)
     model = load_model(paths)
-    report = build(model, namnder=["kfn"], jobs=1)
+    report = build(model, jobs=1)
+    # no kommun-level tables (resultaträkning, balansräkning, ...): only the nämnd's job runs
     assert [(r.job.key, r.status, r.error) for r in report.results] == [
         ("2025-12/kfn", "klar", None)
     ]

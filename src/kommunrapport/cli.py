@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from kommunrapport import __version__
-from kommunrapport.data.errors import DataValidationError, KommunrapportError
+from kommunrapport.data.errors import DataValidationError, KommunrapportError, os_error_message
 from kommunrapport.data.paths import ProjectPaths, find_root
 
 
@@ -27,6 +27,7 @@ class ExitCode(IntEnum):
     QUARTO_MISSING = 4
     NOT_READY = 5
     NETWORK = 6
+    BUSY = 7
     INTERNAL = 70
 
 
@@ -60,6 +61,10 @@ def fail(message: str, code: ExitCode) -> typer.Exit:
     return typer.Exit(int(code))
 
 
+def warn(message: str) -> None:
+    err.print(f"[bold yellow]Varning:[/] {escape(message)}", soft_wrap=True)
+
+
 @app.callback(invoke_without_command=True)
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Visa versionen.")] = False,
@@ -73,6 +78,7 @@ def _main(
 def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
     (reports/<period>/*.qmd). Ändrar inga filer."""
+    from kommunrapport.data.checks import empty_table_warnings
     from kommunrapport.data.loader import collect
     from kommunrapport.site.narrative import narrative_problems
 
@@ -85,6 +91,8 @@ def check(root: RootOption = None) -> None:
         raise fail(str(exc), ExitCode.USAGE) from None
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
+    for warning in empty_table_warnings(model) if model is not None else []:
+        warn(str(warning))
     out.print("Kontrollen är klar: inga problem hittades.")
 
 
@@ -127,9 +135,47 @@ def build(
             "kernel: en Jupyter-kärna per anteckningsbok.",
         ),
     ] = "snabb",
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--vanta",
+            min=0,
+            help="Om ett annat bygge pågår i projektet: vänta högst så här många sekunder "
+            "(standard: vänta tills det är klart; 0: vänta inte).",
+        ),
+    ] = None,
 ) -> None:
     """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
     sätt ihop rapporterna med Quarto."""
+    from kommunrapport.batch.lock import BuildBusyError, build_lock
+
+    if engine not in ("snabb", "kernel"):
+        raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    try:
+        paths = paths_for(root)
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    try:
+        with build_lock(paths, wait=wait, on_wait=lambda m: out.print(m, markup=False)):
+            _build(paths, period, namnd, jobs, force, fail_fast, no_render, publish, engine)
+    except BuildBusyError as exc:
+        raise fail(str(exc), ExitCode.BUSY) from None
+    except OSError as exc:  # e.g. a folder the build writes to is not writable
+        where = paths.relative(Path(exc.filename)) if exc.filename else None
+        raise fail(os_error_message(exc, where), ExitCode.USAGE) from None
+
+
+def _build(
+    paths: ProjectPaths,
+    period: list[str] | None,
+    namnd: list[str] | None,
+    jobs: int | None,
+    force: bool,
+    fail_fast: bool,
+    no_render: bool,
+    publish: bool,
+    engine: str,
+) -> None:
     from kommunrapport.batch.progress import (
         ConsoleReporter,
         failure_lines,
@@ -138,6 +184,7 @@ def build(
         summary_table,
     )
     from kommunrapport.batch.runner import build as run_build
+    from kommunrapport.data.checks import empty_table_warnings
     from kommunrapport.data.loader import load_model_cached
     from kommunrapport.site.narrative import (
         describe_unfinished,
@@ -147,10 +194,7 @@ def build(
     from kommunrapport.site.plan import prepare_site
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
 
-    if engine not in ("snabb", "kernel"):
-        raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
     try:
-        paths = paths_for(root)
         model = load_model_cached(paths)
         problems = narrative_problems(paths, model)
         if problems:
@@ -163,6 +207,8 @@ def build(
         raise fail(str(exc), ExitCode.DATA_INVALID) from None
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
+    for warning in empty_table_warnings(model):
+        warn(str(warning))
     reporter = ConsoleReporter(out)
     try:
         report = run_build(
@@ -229,15 +275,15 @@ def lab(
     ] = True,
 ) -> None:
     """Starta JupyterLab med realtidssamarbete i projektets rotkatalog."""
-    from kommunrapport.collab.lab import prepare_lab, run_lab, sharing_warning
+    from kommunrapport.collab.lab import prepare_lab, root_warning, run_lab, sharing_warning
 
     try:
         session = prepare_lab(paths_for(root), ip=ip, port=port, open_browser=browser)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
-    warning = sharing_warning(session)
-    if warning:
-        err.print(f"[bold yellow]Varning:[/] {escape(warning)}", soft_wrap=True)
+    for warning in (sharing_warning(session), root_warning(session)):
+        if warning:
+            warn(warning)
     out.print(
         f"JupyterLab med realtidssamarbete startar i {session.paths.root}",
         markup=False,

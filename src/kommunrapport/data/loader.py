@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from kommunrapport import __version__
+from kommunrapport.data.checks import area_problems
 from kommunrapport.data.datasets import DATASETS, Dataset, type_table
 from kommunrapport.data.errors import DataValidationError, Problem, sorted_problems
 from kommunrapport.data.fsutil import write_atomic
@@ -221,7 +222,8 @@ def _cross_check(
         ds = DATASETS[name]
         if ds.namnd_column and org is not None:
             for row, value in frame[ds.namnd_column].items():
-                if value is not None and value not in namnd_ids:
+                # An empty cell is already "värde saknas" (pandas holds it as NaN).
+                if isinstance(value, str) and value not in namnd_ids:
                     c.problems.append(
                         Problem(
                             shown,
@@ -363,6 +365,7 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
         if frame is not None:
             tables[ds.name] = (frame, shown)
     _cross_check(c, org, chain, params, tables)
+    c.problems.extend(area_problems(org, tables))
     if c.problems or org is None or chain is None or params is None:
         return None, sorted_problems(c.problems)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
@@ -401,7 +404,8 @@ def input_digest(paths: ProjectPaths) -> str:
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             h.update(paths.relative(path).encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            with path.open("rb") as handle:  # in chunks: the size limits come later
+                h.update(hashlib.file_digest(handle, "sha256").digest())
     return h.hexdigest()
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kommunrapport.data import limits
 from kommunrapport.data.errors import Problem
 
 
@@ -43,10 +44,24 @@ class YamlDocument:
         return best
 
 
+class YamlTooDeepError(yaml.MarkedYAMLError):
+    """The YAML nests deeper than Python's parser can follow (a RecursionError)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            problem="strukturen är för djupt nästlad (listor eller avbildningar i "
+            "hundratals nivåer)"
+        )
+
+
 def parse_yaml(text: str) -> YamlDocument:
-    """``text`` parsed with its node tree; raises :class:`yaml.YAMLError` when it is not YAML."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    data = yaml.safe_load(text)
+    """``text`` parsed with its node tree; raises :class:`yaml.YAMLError` when it is not YAML
+    (:class:`YamlTooDeepError` when it nests too deep to parse)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except RecursionError:
+        raise YamlTooDeepError() from None
     return YamlDocument(data, node)
 
 
@@ -58,6 +73,11 @@ def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
 
 def read_yaml(path: Path, shown: str) -> tuple[YamlDocument | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > limits.MAX_YAML_BYTES:
+            limit = limits.size_text(limits.MAX_YAML_BYTES)
+            message = f"filen är för stor ({limits.size_text(size)}; högst {limit})."
+            return None, [Problem(shown, None, None, message)]
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         return None, [Problem(shown, None, None, "filen saknas.")]

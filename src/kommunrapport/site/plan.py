@@ -33,7 +33,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from kommunrapport.data.errors import DataValidationError, KommunrapportError, P
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site import opendata_publish
 from kommunrapport.site.narrative import (
     GENERATED_MARK,
     KEY_PREFIX,
@@ -62,7 +62,7 @@ from kommunrapport.site.scaffold import ensure_project_files, narrative_title, r
 GENERATED_LINE: Final = f"{GENERATED_MARK} build. Ändra inte här: filen skrivs om vid varje bygge."
 REPORT_KEY: Final = "kapitel"
 """Top-level key of ``_rapport.yml``: ``kapitel.<job>.nyckeltal.<key>``."""
-OPEN_DATA_MARKER: Final = ".genererad"
+OPEN_DATA_MARKER: Final = opendata_publish.MARKER
 
 _CROSSREF_TYPES: Final = ("fig", "tbl", "lst", "sec", "eq")
 
@@ -616,27 +616,18 @@ def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> N
 
 def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path]) -> None:
     pid = ps.period.id
-    root = paths.period_dir(pid) / "oppna-data"
-    if root.exists():
-        if not (root / OPEN_DATA_MARKER).is_file():
-            raise SiteError(
-                f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
-                "inte genererad; flytta filerna därifrån."
-            )
-        shutil.rmtree(root)
-    copied = []
-    for chapter in ps.chapters:
-        source = paths.open_data_dir(pid, chapter.job)
-        if not chapter.has_notebook or not source.is_dir():
-            continue
-        for file in sorted(p for p in source.iterdir() if p.is_file()):
-            target = paths.published_open_data_dir(pid, chapter.job) / file.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(file, target)
-            copied.append(target)
-    if copied:
-        (root / OPEN_DATA_MARKER).write_text(GENERATED_LINE + "\n", encoding="utf-8")
-        written.extend(copied)
+    root = paths.published_open_data_root(pid)
+    sources = {
+        c.job: paths.open_data_dir(pid, c.job)
+        for c in ps.chapters
+        if c.has_notebook and paths.open_data_dir(pid, c.job).is_dir()
+    }
+    if not opendata_publish.may_replace(root, sources):
+        raise SiteError(
+            f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
+            "inte genererad; flytta filerna därifrån."
+        )
+    written.extend(opendata_publish.publish(root, sources, GENERATED_LINE + "\n"))
 
 
 def prepare_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> SitePlan:

@@ -353,13 +353,22 @@ def test_import_long_format(project: ProjectPaths, tmp_path: Path) -> None:
     rows += [[v.kpi, v.municipality, str(v.period), v.gender, repr(v.value)] for v in served]
     rows.append(["N00945", "1487", "2022", "T", "12.0"])  # not in the goal chain
     report = import_export(project, write_export(tmp_path / "export.csv", rows))
-    expected = {(v.kpi, v.municipality, v.period, v.gender): (v.value, None) for v in served}
+    # Only the areas the project shows are imported: the kommun, riket and the members of
+    # data/jamforelsegrupper.csv (the fixture lists two of the group's members).
+    shown = {"1487", "0000", "1490"}
+    expected = {
+        (v.kpi, v.municipality, v.period, v.gender): (v.value, None)
+        for v in served
+        if v.municipality in shown
+    }
     assert kolada_rows(project) == expected
     assert report.skipped_kpis == ("N00945",)
+    assert report.skipped_areas == tuple(sorted({v.municipality for v in served} - shown))
+    assert "Hoppade över områden" in report.summary(project)
     assert check(project) == []
     provenance = yaml.safe_load(project.kolada_provenance_file.read_text(encoding="utf-8"))
     assert provenance["hamtningar"][0]["metod"] == "import"
-    assert provenance["hamtningar"][0]["antal_varden"] == len(served)
+    assert provenance["hamtningar"][0]["antal_varden"] == len(expected)
 
 
 def test_import_semicolon_decimal_comma(project: ProjectPaths, tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from kommunrapport.data.model import Kommunmodell, Malkedja, Organisation, Perio
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import TableReadError, parse_number, read_table_text
 from kommunrapport.data.yamlio import parse_model, read_yaml
+from kommunrapport.kolada.areas import known_areas
 from kommunrapport.kolada.client import (
     DEFAULT_BASE_URL,
     Call,
@@ -224,6 +225,7 @@ class ImportReport:
     deleted: int = 0
     kpis: tuple[str, ...] = ()
     skipped_kpis: tuple[str, ...] = ()
+    skipped_areas: tuple[str, ...] = ()
     written: list[Path] = field(default_factory=list)
 
     def summary(self, paths: ProjectPaths) -> str:
@@ -235,6 +237,11 @@ class ImportReport:
                 "Hoppade över nyckeltal som inte är Kolada-indikatorer i data/malkedja.yml: "
                 + ", ".join(self.skipped_kpis)
                 + "."
+            )
+        if self.skipped_areas:
+            lines.append(
+                "Hoppade över områden som varken är kommunen, riket eller en kommun i "
+                "data/jamforelsegrupper.csv: " + ", ".join(self.skipped_areas) + "."
             )
         if self.written:
             lines.append("Skrev " + ", ".join(paths.relative(p) for p in self.written) + ".")
@@ -666,6 +673,7 @@ def import_export(
     outcomes: dict[tuple[str, str, int, str], Outcome] = {}
     scope: set[Triple] = set()
     skipped: set[str] = set()
+    areas, skipped_areas = known_areas(paths), set[str]()
     report = ImportReport(source=shown)
     for row, rec in text.iterrows():
         line = int(str(row))
@@ -719,6 +727,9 @@ def import_export(
             continue
         if not area or year is None or gender is None:
             continue
+        if areas is not None and area not in areas:
+            skipped_areas.add(area)
+            continue
         if cell("isdeleted").lower() in _TRUE_WORDS:
             report.deleted += 1
             scope.add((kpi, area, year))
@@ -747,6 +758,7 @@ def import_export(
     report.values = len(outcomes)
     report.kpis = tuple(sorted({k[0] for k in outcomes}))
     report.skipped_kpis = tuple(sorted(skipped))
+    report.skipped_areas = tuple(sorted(skipped_areas))
     entry: dict[str, Any] = {
         "metod": "import",
         "tid": started.isoformat(timespec="seconds"),

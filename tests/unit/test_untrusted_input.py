@@ -123,7 +123,7 @@ def test_a_csv_cell_over_the_field_limit_is_named(minimal_project: ProjectPaths)
     _replace(minimal_project.data_dir / "aktiviteter.csv", "Enligt plan", "x" * 200_000)
     text = _at(check(minimal_project), "data/aktiviteter.csv", 2, None)
     assert "längre än 131" in text
-    code, output = _check_cli(minimal_project)
+    code, _ = _check_cli(minimal_project)
     assert code == ExitCode.DATA_INVALID
 
 
@@ -166,14 +166,18 @@ def test_an_empty_or_nul_namnd_cell_says_the_value_is_missing(
 
 
 def test_an_unknown_area_in_the_outcomes_is_refused(minimal_project: ProjectPaths) -> None:
-    _replace(minimal_project.data_dir / "indikatorutfall.csv", "N15419,1487,2021", "N15419,tolv,2021")
+    _replace(
+        minimal_project.data_dir / "indikatorutfall.csv", "N15419,1487,2021", "N15419,tolv,2021"
+    )
     text = _at(check(minimal_project), "data/indikatorutfall.csv", 2, "omrade")
     assert "okänt område 'tolv'" in text
     assert "1487" in text and "0000" in text and "data/jamforelsegrupper.csv" in text
 
 
 def test_a_comparison_group_member_is_a_known_area(minimal_project: ProjectPaths) -> None:
-    _replace(minimal_project.data_dir / "indikatorutfall.csv", "N15419,1487,2021", "N15419,1490,2021")
+    _replace(
+        minimal_project.data_dir / "indikatorutfall.csv", "N15419,1487,2021", "N15419,1490,2021"
+    )
     assert check(minimal_project) == []
 
 

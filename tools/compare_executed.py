@@ -4,9 +4,10 @@ Usage: python tools/compare_executed.py BEFORE_DIR AFTER_DIR [--replace OLD=NEW 
 
 Each directory holds one folder per period with the contents of `reports/<period>/_executed/`
 (executed notebooks, key figures, open data). Notebooks are compared as JSON with their
-volatile parts removed: times and durations, papermill's temporary output path, the random id
-papermill gives the injected cell, and the job's cache fingerprint (it hashes the template, so
-it changes whenever the template does). Every other file is compared byte for byte.
+volatile parts removed: times and durations, papermill's input and temporary output paths
+(they name the checkout), the random id papermill gives the injected cell, and the job's cache
+fingerprint (it hashes the template, so it changes whenever the template does). Every other
+file is compared byte for byte.
 ``--replace OLD=NEW`` applies a text replacement to BEFORE's notebooks first, for an expected
 change of source (a moved import). Prints each difference and exits 1 if there is any.
 """
@@ -24,6 +25,7 @@ _VOLATILE = {
     "duration",
     "execution",
     "id",
+    "input_path",
     "output_path",
     "sekunder",
     "start",

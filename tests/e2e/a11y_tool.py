@@ -31,3 +31,14 @@ def run_a11y(*targets: Path) -> subprocess.CompletedProcess[str]:
         timeout=900,
         check=False,
     )
+
+
+def run_reflow(*targets: Path) -> subprocess.CompletedProcess[str]:
+    """The reflow check (WCAG 1.4.10): no page wider than a 320 px or 375 px screen."""
+    return subprocess.run(
+        ["node", str(A11Y / "reflow.mjs"), *map(str, targets)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kommunrapport.batch.runner import BuildReport, build
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
 
@@ -191,7 +192,7 @@ def test_open_data_writes_plain_zeros_and_replaces_the_folder(tmp_path: Path) ->
     import pandas as pd
 
     from kommunrapport.batch.runner import write_open_data
-    from kommunrapport.content.opendata import OpenTable
+    from kommunrapport.content.opendata.tabell import OpenTable
 
     frame = pd.DataFrame({"steg": ["a", "b"], "belopp": [-0.0, -1.5]})
     table = OpenTable(frame, "Test", {"steg": "steg", "belopp": "belopp, mnkr"})

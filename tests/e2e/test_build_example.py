@@ -14,7 +14,8 @@ import pytest
 from tests_support import make_example_copy
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.content.labels import TEMPLATE_LABELS
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths

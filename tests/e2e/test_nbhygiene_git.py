@@ -13,7 +13,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.collab.nbhygiene import notebook_problems
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

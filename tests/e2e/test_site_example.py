@@ -17,13 +17,17 @@ from pandoc_standin import convert
 from tests_support import REPO_ROOT, make_example_copy
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.site.narrative import narrative_problems, narrative_status, period_jobs
-from kommunrapport.site.plan import SitePlan, prepare_site, unresolved_references
+from kommunrapport.site.checks import narrative_problems, unresolved_references
+from kommunrapport.site.narrative import period_jobs
+from kommunrapport.site.plan import SitePlan
 from kommunrapport.site.preview import preview
 from kommunrapport.site.quarto import find_quarto, render
+from kommunrapport.site.status import narrative_status
+from kommunrapport.site.write import prepare_site
 
 PERIOD = "2022-08"
 runner = CliRunner()

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from kommunrapport.batch.lock import BuildBusyError, build_lock
 from kommunrapport.batch.runner import BuildReport
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.paths import ProjectPaths
 
 runner = CliRunner()

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.paths import ProjectPaths
 
 runner = CliRunner()

@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 from content_project import PERIODER, TABLES, load
 
-from kommunrapport.content import ekonomi as eko
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content.assessment import Bedomning
+from kommunrapport.content.ekonomi.balanskrav import balanskrav, balanskrav_tabell
+from kommunrapport.content.ekonomi.balansrakning import balansrakning
+from kommunrapport.content.ekonomi.drift import drift_namnd
+from kommunrapport.content.ekonomi.nyckeltal import ekonomi
+from kommunrapport.content.ekonomi.resultatrakning import resultatrakning, resultatrakning_tabell
 from kommunrapport.content.rapport import KommunRapport, NamndRapport
 from kommunrapport.data.model import Kommunmodell
 
@@ -24,7 +28,7 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Kommunmodell:
 
 
 def test_drift_deviation_is_budget_minus_prognos(model: Kommunmodell) -> None:
-    d = eko.drift_namnd(model, "2022-08", "a")
+    d = drift_namnd(model, "2022-08", "a")
     assert [(r.namn, r.avvikelse) for r in d.rader] == [("X", -100.0), ("Y", 50.0)]
     assert d.summa.budget == 1500 and d.summa.prognos == 1550 and d.summa.avvikelse == -50
     assert d.summa.forbrukat == pytest.approx(60.0)
@@ -53,7 +57,7 @@ def test_net_costs_written_as_negative_numbers_keep_the_sign_of_surplus(tmp_path
         {**r, "budget": -r["budget"], "utfall": -r["utfall"], "prognos": -r["prognos"]}
         for r in TABLES["driftredovisning"]
     ]
-    d = eko.drift_namnd(load(tmp_path, driftredovisning=rows), "2022-08", "a")
+    d = drift_namnd(load(tmp_path, driftredovisning=rows), "2022-08", "a")
     assert d.kostnad_negativ
     assert [r.avvikelse for r in d.rader] == [-100.0, 50.0]
 
@@ -65,11 +69,11 @@ def test_kommun_drift_sums_the_namnder(model: Kommunmodell) -> None:
 
 
 def test_resultatrakning_subtotals_and_signs(model: Kommunmodell) -> None:
-    rr = eko.resultatrakning(model, "2022-08")
+    rr = resultatrakning(model, "2022-08")
     assert rr.verksamhetens_nettokostnader().prognos == pytest.approx(610 - 3050 - 100)
     assert rr.arets_resultat().prognos == pytest.approx(-2540 + 2590 + 15 - 8)
     assert rr.arets_resultat().utfall == pytest.approx(55)
-    table = eko.resultatrakning_tabell(rr)
+    table = resultatrakning_tabell(rr)
     labels = [r[0] for r in table.rader]
     assert labels.index("Årets resultat") == len(labels) - 1
     assert table.rader[labels.index("Årets resultat")][2] == "57,0"
@@ -80,12 +84,12 @@ def test_costs_given_as_positive_numbers_are_still_costs(tmp_path: Path) -> None
         {**r, "utfall": abs(r["utfall"]), "budget": abs(r["budget"]), "prognos": abs(r["prognos"])}
         for r in TABLES["resultatrakning"]
     ]
-    rr = eko.resultatrakning(load(tmp_path, resultatrakning=rows), "2022-08")
+    rr = resultatrakning(load(tmp_path, resultatrakning=rows), "2022-08")
     assert rr.arets_resultat().prognos == pytest.approx(57)
 
 
 def test_balanskrav_on_the_prognos_in_a_delarsrapport(model: Kommunmodell) -> None:
-    bk = eko.balanskrav(model, "2022-08")
+    bk = balanskrav(model, "2022-08")
     assert bk.arets_resultat == pytest.approx(57)
     assert bk.resultat == pytest.approx(57)
     assert bk.bedomning is Bedomning.UPPFYLLT
@@ -102,11 +106,11 @@ def test_balanskrav_arithmetic(tmp_path: Path) -> None:
         {"period": "2022-08", "post": "reservering_rur", "belopp": 50},
         {"period": "2022-08", "post": "anvandning_rur", "belopp": 0.5},
     ]
-    bk = eko.balanskrav(load(tmp_path, balanskravsjusteringar=adjustments), "2022-08")
+    bk = balanskrav(load(tmp_path, balanskravsjusteringar=adjustments), "2022-08")
     assert bk.efter_justeringar == pytest.approx(57 - 12 + 2 + 1 + 3 - 4)  # 47
     assert bk.resultat == pytest.approx(47 - 50 + 0.5)  # −2,5
     assert bk.bedomning is Bedomning.EJ_UPPFYLLT
-    table = eko.balanskrav_tabell(bk)
+    table = balanskrav_tabell(bk)
     assert table.rader[0] == ("Årets resultat enligt helårsprognosen", "57,0")
     assert table.rader[1] == ("Samtliga realisationsvinster", f"{MINUS}12,0")
     assert table.rader[-1] == ("Balanskravsresultat", f"{MINUS}2,5")
@@ -115,12 +119,12 @@ def test_balanskrav_arithmetic(tmp_path: Path) -> None:
 
 def test_balanskrav_without_a_statement_cannot_be_judged(tmp_path: Path) -> None:
     rows = [{**r, "period": "2022-12"} for r in TABLES["resultatrakning"]]
-    bk = eko.balanskrav(load(tmp_path, resultatrakning=rows), "2022-08")
+    bk = balanskrav(load(tmp_path, resultatrakning=rows), "2022-08")
     assert bk.resultat is None and bk.bedomning is Bedomning.EJ_BEDOMBAR
 
 
 def test_balance_sheet_and_ratios(model: Kommunmodell) -> None:
-    e = eko.ekonomi(model, "2022-08")
+    e = ekonomi(model, "2022-08")
     assert e.br.tillgangar == 1000 and e.br.differens == 0
     assert e.nyckeltal["soliditet"] == pytest.approx(45.0)
     assert e.nyckeltal["soliditet_inkl_pension"] == pytest.approx(30.0)
@@ -136,7 +140,7 @@ def test_equity_without_the_years_result_is_detected(tmp_path: Path) -> None:
     for r in rows:
         if r["period"] == "2022-08" and r["post"] == "eget_kapital":
             r["belopp"] = 395  # 450 − 55: this kommun keeps årets resultat apart
-    br, _ = eko.balansrakning(load(tmp_path, balansrakning=rows), "2022-08")
+    br, _ = balansrakning(load(tmp_path, balansrakning=rows), "2022-08")
     assert not br.ek_inkl_arets_resultat and br.eget_kapital == 450 and br.differens == 0
 
 

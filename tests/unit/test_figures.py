@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from content_project import load
 
-from kommunrapport.content import figures
+from kommunrapport.content import figur, figures
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content.rapport import KommunRapport, NamndRapport
 from kommunrapport.data.model import Kommunmodell
@@ -47,7 +47,7 @@ def test_alt_text_mentions_suppression(model: Kommunmodell) -> None:
 
 def test_indicator_figure_is_a_png_with_an_alt_text_for_every_panel(model: Kommunmodell) -> None:
     fig = NamndRapport(model, "2022-08", "a", "G1").indikatordiagram()
-    assert isinstance(fig, figures.Figur)
+    assert isinstance(fig, figur.Figur)
     assert fig.png.startswith(PNG)
     assert fig.alt.startswith("Diagram med 2 indikatorer över tid")
     assert "Andel nöjda:" in fig.alt and "Väntetid:" in fig.alt
@@ -55,7 +55,7 @@ def test_indicator_figure_is_a_png_with_an_alt_text_for_every_panel(model: Kommu
 
 def test_drift_alt_text_gives_totals_and_the_largest_deviations(model: Kommunmodell) -> None:
     fig = NamndRapport(model, "2022-08", "a").driftdiagram()
-    assert isinstance(fig, figures.Figur)
+    assert isinstance(fig, figur.Figur)
     assert fig.alt == (
         "Liggande stapeldiagram över budget och prognosen för helåret per verksamhet i tkr. "
         f"Totalt är prognosen för helåret 1{NB}550{NB}tkr mot budgeten 1{NB}500{NB}tkr, "
@@ -66,14 +66,14 @@ def test_drift_alt_text_gives_totals_and_the_largest_deviations(model: Kommunmod
 
 def test_deviation_alt_text_names_surplus_and_deficit(model: Kommunmodell) -> None:
     fig = KommunRapport(model, "2022-08").avvikelsediagram()
-    assert isinstance(fig, figures.Figur)
+    assert isinstance(fig, figur.Figur)
     assert f"Summan för nämnderna är {MINUS}50{NB}tkr." in fig.alt
     assert f"Underskott: Nämnd A {MINUS}50{NB}tkr." in fig.alt
     assert "Överskott" not in fig.alt  # Nämnd B is exactly on budget
 
 
 def test_a_figure_displays_as_markdown_with_fig_alt_and_as_html_with_alt() -> None:
-    fig = figures.Figur(PNG + b"data", 'Ett "citat" och\nen radbrytning: 12\u00a0%')
+    fig = figur.Figur(PNG + b"data", 'Ett "citat" och\nen radbrytning: 12\u00a0%')
     bundle = fig._repr_mimebundle_()
     assert set(bundle) == {"text/markdown", "text/html", "text/plain"}
     md = bundle["text/markdown"]
@@ -113,7 +113,7 @@ def test_year_ticks_always_include_the_latest_year(
 
 
 def test_direct_labels_are_spread_apart_in_order() -> None:
-    out = figures.spread([0.50, 0.52, 0.10, 0.99], gap=0.1)
+    out = figur.spread([0.50, 0.52, 0.10, 0.99], gap=0.1)
     assert out[2] == pytest.approx(0.10)
     ordered = sorted(out)
     assert all(b - a >= 0.1 - 1e-9 for a, b in itertools.pairwise(ordered))
@@ -130,7 +130,7 @@ def test_palette_meets_the_contrast_for_graphics() -> None:
         r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
         return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
-    for colour in (figures.BLUE, figures.VERMILLION, figures.GREEN, figures.PURPLE, figures.GREY):
+    for colour in (figur.BLUE, figur.VERMILLION, figur.GREEN, figur.PURPLE, figur.GREY):
         assert (1.05) / (luminance(colour) + 0.05) >= 3.0, colour
 
 
@@ -139,12 +139,12 @@ def test_render_handles_any_pixel_size(height: float) -> None:
     from PIL import Image
 
     def draw() -> Any:
-        fig = figures._new_figure(height)
+        fig = figur.new_figure(height)
         fig.add_axes((0.1, 0.1, 0.8, 0.8)).plot([1, 2], [3, 4])
         return fig
 
-    png = figures.render(draw)
+    png = figur.render(draw)
     with Image.open(io.BytesIO(png)) as image:
-        assert image.size[0] == round(figures.WIDTH_IN * figures.DPI)
-        assert abs(image.size[1] - height * figures.DPI) < 1
+        assert image.size[0] == round(figur.WIDTH_IN * figur.DPI)
+        assert abs(image.size[1] - height * figur.DPI) < 1
         assert image.mode == "P"  # palette: small data URIs

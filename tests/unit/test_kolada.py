@@ -22,7 +22,8 @@ from kolada_fake import (
 )
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.errors import DataValidationError
 from kommunrapport.data.loader import check, load_model
 from kommunrapport.data.paths import ProjectPaths
@@ -32,17 +33,10 @@ from kommunrapport.kolada.client import (
     KoladaResponseError,
     RetryPolicy,
 )
-from kommunrapport.kolada.sync import (
-    KOLADA_SOURCE_NOTE,
-    FetchPlanError,
-    FetchReport,
-    fetch,
-    import_export,
-    kolada_source_note,
-    load_kpi_metadata,
-    make_client,
-    plan_fetch,
-)
+from kommunrapport.kolada.common import KOLADA_SOURCE_NOTE, FetchPlanError
+from kommunrapport.kolada.fetch import FetchReport, fetch, make_client, plan_fetch
+from kommunrapport.kolada.importer import import_export
+from kommunrapport.kolada.metadata import kolada_source_note, load_kpi_metadata
 
 KPIS = {"N15419", "N20891"}
 GROUP = "G36123"

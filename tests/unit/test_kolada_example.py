@@ -9,12 +9,14 @@ import pandas as pd
 import pytest
 from kolada_fake import FakeKolada, direct_to_fake, real_groups, real_kpis, real_values
 
-from kommunrapport.data.datasets import DATASETS, type_table
+from kommunrapport.data.datasets import DATASETS
 from kommunrapport.data.loader import check
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import read_table_text
+from kommunrapport.data.tablespec import type_table
 from kommunrapport.kolada.client import RetryPolicy
-from kommunrapport.kolada.sync import fetch, load_kpi_metadata, make_client, plan_fetch
+from kommunrapport.kolada.fetch import fetch, make_client, plan_fetch
+from kommunrapport.kolada.metadata import load_kpi_metadata
 
 
 @pytest.fixture(autouse=True)

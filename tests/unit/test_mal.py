@@ -8,7 +8,7 @@ import pytest
 from content_project import load, malkedja_with
 
 from kommunrapport.content import formatting as fmt
-from kommunrapport.content import mal
+from kommunrapport.content import roda_traden
 from kommunrapport.content.assessment import Bedomning
 from kommunrapport.content.rapport import KommunRapport, NamndRapport
 from kommunrapport.data.errors import ParameterError
@@ -174,7 +174,7 @@ def test_the_red_thread_and_its_gaps(model: Kommunmodell) -> None:
     k = KommunRapport(model, "2022-08")
     top = {im.inriktningsmal.id: im.bedomning for im in k.roda_traden_data.inriktningsmal}
     assert top == {"im1": D, "im2": E, "im3": X}
-    gaps = {(g.typ, g.mal) for g in mal.luckor(model, k.roda_traden_data)}
+    gaps = {(g.typ, g.mal) for g in roda_traden.luckor(model, k.roda_traden_data)}
     assert ("Inriktningsmål utan nämndmål", "Inriktning tre") in gaps
     assert ("Nämndmål utan indikator", "Mål A2") in gaps
     assert ("Nämndmål utan aktivitet", "Mål B1") in gaps

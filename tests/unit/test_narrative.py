@@ -9,16 +9,15 @@ from quarto_fake import STAND_IN_KEYS, write_templates, write_text
 from rich.console import Console
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.site.narrative import (
+from kommunrapport.site.checks import file_problems, narrative_problems
+from kommunrapport.site.narrative import is_generated, parse_narrative
+from kommunrapport.site.status import (
     describe_unfinished,
-    file_problems,
-    is_generated,
-    narrative_problems,
     narrative_status,
-    parse_narrative,
     status_table,
     unfinished_narratives,
 )

@@ -15,7 +15,8 @@ import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.collab.nbhygiene import (
     NBSTRIPOUT_ARGS,
     DirtyNotebooksError,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from quarto_fake import executed, template_notebook
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.preview import PreviewError, alt_text, cell_options, preview
 
@@ -93,3 +95,23 @@ def test_preview_accepts_only_a_known_period_and_job(
 def test_preview_of_the_kommun_job_is_known(built: ProjectPaths) -> None:
     with pytest.raises(PreviewError, match="finns inte"):  # known, but not built
         preview(built, "2022-08", "kommun")
+
+
+def test_preview_shows_the_report_not_the_templates_notes(minimal_project: ProjectPaths) -> None:
+    from pathlib import Path
+
+    import nbformat
+
+    repo = Path(__file__).resolve().parents[2]
+    for template, job in (("namnd", "bun"), ("kommun", "kommun")):
+        nb = nbformat.read(str(repo / "notebooks" / f"{template}.ipynb"), as_version=4)
+        notes = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert "Mall för" in notes and "Varje cell med" in notes  # what must not show
+        target = minimal_project.executed_notebook("2022-08", job)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(target))
+        html = preview(minimal_project, "2022-08", job).read_text(encoding="utf-8")
+        assert "Mall för" not in html
+        assert "Varje cell med" not in html
+        assert re.search(r"<h2[^>]*>Ekonomi", html)  # the section headings stay
+        assert html.count("<h1") == 1  # one title: the preview's own

@@ -10,12 +10,14 @@ import yaml
 from quarto_fake import STAND_IN_KEYS, write_templates, write_text
 from typer.testing import CliRunner
 
-from kommunrapport.cli import ExitCode, app
+from kommunrapport.cli import app
+from kommunrapport.cli.common import ExitCode
 from kommunrapport.content.labels import KOMMUN_LABELS, NAMND_LABELS
 from kommunrapport.data.fsutil import create_exclusive
 from kommunrapport.data.loader import load_model
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.site.narrative import narrative_problems, parse_narrative
+from kommunrapport.site.checks import narrative_problems
+from kommunrapport.site.narrative import parse_narrative
 from kommunrapport.site.scaffold import (
     ScaffoldError,
     load_template,

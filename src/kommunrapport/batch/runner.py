@@ -33,7 +33,7 @@ import pandas as pd
 from kommunrapport import __version__
 from kommunrapport.batch.cache import BuildCache, Fingerprinter
 from kommunrapport.batch.jobs import Job, plan, validate_jobs
-from kommunrapport.content.opendata import OpenTable
+from kommunrapport.content.opendata.tabell import OpenTable
 from kommunrapport.data.fsutil import replace_dir, staging_dir, write_atomic
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ROOT_ENV, ProjectPaths

@@ -1,80 +1,39 @@
-"""Charts in one house style, each with an alt text generated from its data.
+"""The report's charts, each with an alt text generated from its data.
 
-House style: matplotlib's object API (``matplotlib.figure.Figure`` on the Agg canvas, never
-``pyplot``, so no figure is kept in global state and nothing leaks between jobs); Okabe–Ito
-colours (colour-blind safe) chosen or darkened for at least 3:1 contrast against white
-(WCAG 2.1, 1.4.11); series are told apart by marker and line style too, and named by direct
-labels at their ends, never by colour alone; axes use Swedish number formats
-(:mod:`kommunrapport.content.formatting`).
-
-How the alt text reaches the documents. Quarto's ``fig-alt`` cell option is static, and for
-an ``image/png`` output Quarto writes ``![caption](file)`` with only the cell's options
-(quarto-cli ``src/core/jupyter/jupyter.ts``, ``mdImageOutput``), so the alt text cannot come
-from display metadata. A :class:`Figur` therefore displays as Markdown: an image (PNG as a
-``data:`` URI) with the documented ``fig-alt`` attribute, ``![](data:…){fig-alt="…"}``
-(quarto.org/docs/authoring/figures.html, "Alt Text"; Markdown output from a cell:
-quarto.org/docs/authoring/tables.html, "Computations"). Quarto prefers ``text/markdown`` for
-docx and typst; in the labelled ``fig-`` cell it becomes a cross-referenced figure, the case
-in which ``fig-alt`` reaches HTML ``<img alt>``, docx and typst (quarto-cli issue #14348
-tabulates this; typst reads ``data:`` images since quarto-cli PR #9723). For HTML a
-``text/html`` ``<img alt="…">`` is also given: Quarto and nbconvert both prefer it there,
-and it is what an nbconvert preview or JupyterLab shows.
+Indicator small multiples and the economy's bar charts, drawn in the house style of
+:mod:`kommunrapport.content.figur` and returned as a :class:`~kommunrapport.content.figur.Figur`
+(why a figure displays as a Markdown image with ``fig-alt`` is explained there).
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import textwrap
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, cast
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Final
 
 from kommunrapport.content import formatting as fmt
+from kommunrapport.content.figur import (
+    BLACK,
+    BLUE,
+    GREEN,
+    GREY,
+    LIGHT,
+    PURPLE,
+    VERMILLION,
+    WIDTH_IN,
+    Figur,
+    new_figure,
+    number_axis,
+    render,
+    spread,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from kommunrapport.content.ekonomi import Drift
-    from kommunrapport.content.mal import IndikatorUtfall, Maluppfyllelse
-
-# --- palette and style --------------------------------------------------------------------
-
-BLUE: Final = "#0072B2"  # Okabe-Ito blue, 5.2:1 on white
-VERMILLION: Final = "#C0510A"  # Okabe-Ito vermillion, darkened to 4.7:1
-GREEN: Final = "#007A5A"  # Okabe-Ito bluish green, darkened to 5.3:1
-PURPLE: Final = "#8E4585"  # Okabe-Ito reddish purple, darkened to 6.3:1
-GREY: Final = "#595959"  # 7.0:1
-BLACK: Final = "#000000"
-LIGHT: Final = "#C8C8C8"  # fills only, always with a dark edge and a label
-
-DPI: Final = 150
-WIDTH_IN: Final = 6.5
-
-STYLE: Final[dict[str, Any]] = {
-    "font.family": "DejaVu Sans",
-    "font.size": 8.5,
-    "axes.titlesize": 9,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.edgecolor": GREY,
-    "axes.labelcolor": BLACK,
-    "axes.grid": True,
-    "grid.color": "#E0E0E0",
-    "grid.linewidth": 0.6,
-    "xtick.color": GREY,
-    "ytick.color": GREY,
-    "xtick.labelcolor": BLACK,
-    "ytick.labelcolor": BLACK,
-    "legend.frameon": False,
-    "svg.fonttype": "none",
-}
+    from kommunrapport.content.ekonomi.drift import Drift
+    from kommunrapport.content.indikatorer import IndikatorUtfall
+    from kommunrapport.content.mal import Maluppfyllelse
 
 SERIES_STYLE: Final[dict[str, dict[str, Any]]] = {
     "kommun": {"color": BLUE, "marker": "o", "linestyle": "-", "linewidth": 2.2},
@@ -83,76 +42,6 @@ SERIES_STYLE: Final[dict[str, dict[str, Any]]] = {
     "riket": {"color": GREY, "marker": "s", "linestyle": "--", "linewidth": 1.2},
     "grupp": {"color": PURPLE, "marker": "D", "linestyle": ":", "linewidth": 1.5},
 }
-
-
-# --- the display object ----------------------------------------------------------------------
-
-
-def _attr(text: str) -> str:
-    """A value for a pandoc attribute in double quotes."""
-    flat = fmt.one_line(text)
-    return flat.replace("\\", "\\\\").replace('"', '\\"')
-
-
-@dataclass(frozen=True)
-class Figur:
-    """A rendered chart (PNG) and its alt text; displays as Markdown (+ HTML)."""
-
-    png: bytes
-    alt: str
-
-    @property
-    def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
-
-    def to_markdown(self) -> str:
-        return f'![]({self.data_uri}){{fig-alt="{_attr(self.alt)}"}}\n'
-
-    def to_html(self) -> str:
-        alt = html.escape(fmt.one_line(self.alt), quote=True)
-        return f'<img src="{self.data_uri}" alt="{alt}" style="max-width:100%;height:auto">'
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
-        return {
-            "text/markdown": self.to_markdown(),
-            "text/html": self.to_html(),
-            "text/plain": f"Diagram: {self.alt}",
-        }
-
-    def __repr__(self) -> str:
-        return f"Diagram: {self.alt}"
-
-
-def render(draw: Callable[[], Figure]) -> bytes:
-    """Draw a figure in the house style and return it as PNG bytes (deterministic)."""
-    import matplotlib as mpl
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
-    with mpl.rc_context(cast(Any, STYLE)):
-        fig = draw()
-        canvas = fig.canvas
-        assert isinstance(canvas, FigureCanvasAgg)
-        canvas.draw()  # type: ignore[no-untyped-call]  # pixels only: no PNG encoded twice
-        # The array carries its own shape, so size and pixels can never disagree.
-        image = Image.fromarray(np.asarray(canvas.buffer_rgba()))  # type: ignore[no-untyped-call]
-        # a 256-colour palette keeps the PNG (embedded as a data URI) about four times smaller
-        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
-    fig.clear()
-    out = io.BytesIO()
-    small.save(out, format="PNG", dpi=(DPI, DPI))
-    return out.getvalue()
-
-
-def _new_figure(height_in: float) -> Figure:
-    """A figure on its own Agg canvas (no pyplot); axes are placed with fixed margins, which
-    is several times faster than constrained layout."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
-    return fig
 
 
 PANEL_H: Final = 2.7
@@ -172,36 +61,6 @@ def _panel_axes(fig: Figure, n: int, ncols: int, height_in: float) -> Axes:
     return fig.add_axes(
         (x0 / WIDTH_IN, 1 - (top + height) / height_in, width / WIDTH_IN, height / height_in)
     )
-
-
-def _number_axis(ax: Axes, axis: str, decimals: int) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    formatter = FuncFormatter(lambda v, _pos: fmt.axis_tick(v, decimals))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
-
-
-def spread(
-    positions: Sequence[float], gap: float, low: float = 0.0, high: float = 1.0
-) -> list[float]:
-    """Nudge label positions (axis fractions) apart by at least ``gap``, keeping order and
-    staying within [low, high] where possible. Returns positions in the input order."""
-    order = sorted(range(len(positions)), key=lambda i: positions[i])
-    ys = [positions[i] for i in order]
-    for i in range(1, len(ys)):
-        ys[i] = max(ys[i], ys[i - 1] + gap)
-    overflow = ys[-1] - high if ys else 0.0
-    if overflow > 0:
-        ys[-1] -= overflow
-        for i in range(len(ys) - 2, -1, -1):
-            ys[i] = min(ys[i], ys[i + 1] - gap)
-        under = low - ys[0]
-        if under > 0:
-            ys = [y + under for y in ys]
-    out = [0.0] * len(positions)
-    for k, i in enumerate(order):
-        out[i] = ys[k]
-    return out
 
 
 # --- indicators -------------------------------------------------------------------------------
@@ -272,7 +131,7 @@ def indikator_figur(mu: Maluppfyllelse) -> Figur | None:
 
     def draw() -> Figure:
         height = 0.1 + PANEL_H * nrows
-        fig = _new_figure(height)
+        fig = new_figure(height)
         for n, item in enumerate(items):
             _indicator_panel(_panel_axes(fig, n, ncols, height), item, mu.year, wrap)
         return fig
@@ -325,7 +184,7 @@ def _indicator_panel(ax: Axes, o: IndikatorUtfall, year: int, wrap: int) -> None
     ax.set_xlim(lo - 0.3, hi + 0.3)
     ax.set_xticks(year_ticks(lo, hi))
     ax.xaxis.set_major_formatter(lambda v, _p: str(int(v)))
-    _number_axis(ax, "y", o.decimals)
+    number_axis(ax, "y", o.decimals)
     unit = "procent" if fmt.is_percent_unit(ind.enhet) else ind.enhet
     ax.set_ylabel(unit)
     y0, y1 = ax.get_ylim()
@@ -362,7 +221,7 @@ def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
 
     def draw() -> Figure:
         height = 0.8 + 0.55 * len(rows)
-        fig = _new_figure(height)
+        fig = new_figure(height)
         ax = _bar_axes(fig, height)
         ys = list(range(len(rows)))[::-1]
         h = 0.38
@@ -383,7 +242,7 @@ def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
             )
         ax.set_yticks(ys, [textwrap.fill(r.namn, 28) for r in rows])
         ax.set_xlim(0, top * 1.35)
-        _number_axis(ax, "x", 0)
+        number_axis(ax, "x", 0)
         ax.set_xlabel("tkr")
         ax.grid(axis="y", visible=False)
         return fig
@@ -414,7 +273,7 @@ def avvikelse_figur(d: Drift) -> Figur | None:
 
     def draw() -> Figure:
         height = 0.8 + 0.45 * len(rows)
-        fig = _new_figure(height)
+        fig = new_figure(height)
         ax = _bar_axes(fig, height)
         ys = list(range(len(rows)))[::-1]
         values = [r.avvikelse or 0.0 for r in rows]
@@ -441,7 +300,7 @@ def avvikelse_figur(d: Drift) -> Figur | None:
         ax.set_yticks(ys, [textwrap.fill(r.namn, 28) for r in rows])
         low = min([*values, 0.0])
         ax.set_xlim(low * 1.1 - span * 0.05, max([*values, 0.0]) + span * 0.9)
-        _number_axis(ax, "x", 0)
+        number_axis(ax, "x", 0)
         ax.set_xlabel("Avvikelse mot budget, tkr")
         ax.grid(axis="y", visible=False)
         return fig

@@ -237,9 +237,9 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
 
 
 def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
-    from kommunrapport.content import mal
     from kommunrapport.content import personal as pers
     from kommunrapport.content.rapport import KommunRapport
+    from kommunrapport.content.roda_traden import luckor
 
     r = KommunRapport(model, period_id)
     e = r.ekonomi_data
@@ -279,7 +279,7 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
         "antal_namndmal_ej_uppfyllda": gc[Bedomning.EJ_UPPFYLLT],
         "antal_namndmal_ej_bedombara": gc[Bedomning.EJ_BEDOMBAR],
         "andel_namndmal_uppfyllda_procent": fmt.share(gc[Bedomning.UPPFYLLT], len(goals)),
-        "antal_luckor": len(mal.luckor(model, rt)),
+        "antal_luckor": len(luckor(model, rt)),
         "sjukfranvaro_procent": staff.sjuk_t if staff else None,
         "antal_anstallda": staff.anst_t if staff else None,
     }

@@ -1,14 +1,14 @@
-"""Måluppfyllelse: indicator series, the assessment of every nämndmål, and the red thread.
+"""Måluppfyllelse: the assessment of every nämndmål of a nämnd, and its tables.
 
-The data of all indicators is indexed once (:class:`Indikatordata`); a report computes its
-assessments once and builds its tables and figures from them.
+A report computes its assessments once and builds its tables and figures from them; the
+indicator series come from :mod:`kommunrapport.content.indikatorer`, the kommun's red thread
+is in :mod:`kommunrapport.content.roda_traden`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
@@ -16,163 +16,20 @@ from kommunrapport.content import suppression
 from kommunrapport.content.assessment import (
     Andring,
     Bedomning,
-    IndikatorBedomning,
-    InriktningsmalBedomning,
     NamndmalBedomning,
-    assess_indicator,
-    assess_inriktningsmal,
     assess_namndmal,
     counts,
 )
+from kommunrapport.content.indikatorer import (
+    Grupp,
+    Indikatordata,
+    IndikatorUtfall,
+    Serie,
+    indicator_outcome,
+)
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.errors import ParameterError
-from kommunrapport.data.model import Bedomningsregel, Indikator, Kommunmodell, Namndmal
-
-RIKET: Final = "0000"
-
-Roll = Literal["kommun", "kvinnor", "man", "riket", "grupp"]
-
-
-@dataclass(frozen=True)
-class Serie:
-    """One line of an indicator chart: year → value (suppressed values left out)."""
-
-    namn: str
-    roll: Roll
-    varden: dict[int, float]
-
-    def latest(self, up_to: int | None = None) -> tuple[int, float] | None:
-        years = [y for y in self.varden if up_to is None or y <= up_to]
-        if not years:
-            return None
-        y = max(years)
-        return y, self.varden[y]
-
-
-@dataclass(frozen=True)
-class Grupp:
-    id: str
-    namn: str
-    medlemmar: tuple[str, ...]
-
-
-class Indikatordata:
-    """The dataset ``indikatorutfall`` indexed by (indikator, område, kön) → {år: värde}."""
-
-    def __init__(self, model: Kommunmodell) -> None:
-        t = model.table("indikatorutfall")
-        index: dict[tuple[str, str, str], dict[int, float]] = defaultdict(dict)
-        for ind, omr, ar, kon, varde in zip(
-            t["indikator"], t["omrade"], t["ar"], t["kon"], t["varde"], strict=True
-        ):
-            if varde is None or fmt.is_missing(varde):
-                continue
-            index[(str(ind), str(omr), str(kon))][int(ar)] = float(varde)
-        self._index = dict(index)
-        self.kommun_id = model.kommun.kolada_id
-        self._groups: dict[str, Grupp] = {}
-        g = model.table("jamforelsegrupper")
-        for gid, rows in g.groupby("grupp", sort=False):
-            self._groups[str(gid)] = Grupp(
-                str(gid),
-                str(rows["gruppnamn"].iloc[0]),
-                tuple(str(k) for k in rows["kommun"]),
-            )
-
-    def series(self, indikator: str, omrade: str, kon: str = "T") -> dict[int, float]:
-        return dict(self._index.get((indikator, omrade, kon), {}))
-
-    def group(self, group_id: str | None) -> Grupp | None:
-        if group_id is None:
-            return None
-        try:
-            return self._groups[group_id]
-        except KeyError:
-            raise ParameterError(
-                f"Jämförelsegruppen '{group_id}' finns inte i data/jamforelsegrupper."
-            ) from None
-
-    def group_series(self, indikator: str, group: Grupp) -> dict[int, float]:
-        """The group's value per year: Kolada's own group value when the data holds one
-        (område = the group's id), else the unweighted mean of the members (not the kommun)."""
-        own = self.series(indikator, group.id)
-        if own:
-            return own
-        by_year: dict[int, list[float]] = defaultdict(list)
-        for member in group.medlemmar:
-            if member == self.kommun_id:
-                continue
-            for year, value in self.series(indikator, member).items():
-                by_year[year].append(value)
-        return {y: sum(v) / len(v) for y, v in sorted(by_year.items()) if v}
-
-
-@dataclass(frozen=True)
-class IndikatorUtfall:
-    """Everything the report shows about one indicator."""
-
-    indikator: Indikator
-    namndmal: Namndmal
-    serier: tuple[Serie, ...]
-    bedomning: IndikatorBedomning
-    markerad: bool
-    undertryckt: bool
-    """Some value was suppressed (small count of individuals)."""
-    decimals: int
-
-    def serie(self, roll: Roll) -> Serie | None:
-        return next((s for s in self.serier if s.roll == roll), None)
-
-    def show(self, value: float | None) -> str:
-        return fmt.indicator_value(value, self.indikator.enhet, self.decimals)
-
-    def cell(self, value: float | None) -> str:
-        """A value in a table cell: with ``%`` for shares, else the bare number (the unit
-        is named with the indicator, see :meth:`name_with_unit`)."""
-        if fmt.is_percent_unit(self.indikator.enhet):
-            return fmt.percent(value, self.decimals)
-        return fmt.number(value, self.decimals)
-
-    def name_with_unit(self) -> str:
-        name = fmt.one_line(self.indikator.namn)
-        unit = self.indikator.enhet
-        if fmt.is_percent_unit(unit) or unit.lower() in name.lower():
-            return name
-        return f"{name} ({unit})"
-
-    def show_diff(self, value: float | None) -> str:
-        return _difference(value, self.indikator.enhet, self.decimals)
-
-
-def _difference(value: float | None, unit: str, decimals: int) -> str:
-    """A gap between two values of an indicator: procentenheter for shares."""
-    if fmt.is_percent_unit(unit):
-        return fmt.with_unit(value, "procentenheter", decimals)
-    return fmt.with_unit(value, unit, decimals)
-
-
-def _suppress(
-    ind: Indikator,
-    total: dict[int, float],
-    k: dict[int, float],
-    m: dict[int, float],
-    threshold: int,
-) -> tuple[dict[int, float], dict[int, float], dict[int, float], bool]:
-    if not ind.antal_individer:
-        return total, k, m, False
-    hidden = False
-    t2: dict[int, float] = {}
-    k2: dict[int, float] = {}
-    m2: dict[int, float] = {}
-    for year in sorted(set(total) | set(k) | set(m)):
-        sel = suppression.by_kon(total.get(year), k.get(year), m.get(year), threshold)
-        for src, dst, ok in ((total, t2, sel.totalt), (k, k2, sel.kvinnor), (m, m2, sel.man)):
-            if year in src:
-                if ok:
-                    dst[year] = src[year]
-                else:
-                    hidden = True
-    return t2, k2, m2, hidden
+from kommunrapport.data.model import Kommunmodell
 
 
 def overrides(model: Kommunmodell, period_id: str) -> tuple[dict[str, Andring], dict[str, Andring]]:
@@ -188,69 +45,6 @@ def overrides(model: Kommunmodell, period_id: str) -> tuple[dict[str, Andring], 
         elif r["indikator"] is not None and not fmt.is_missing(r["indikator"]):
             inds[str(r["indikator"])] = change
     return goals, inds
-
-
-def indicator_outcome(
-    model: Kommunmodell,
-    data: Indikatordata,
-    goal: Namndmal,
-    ind: Indikator,
-    year: int,
-    group: Grupp | None,
-    markerad: bool,
-    andring: Andring | None,
-) -> IndikatorUtfall:
-    threshold = model.kommun.minsta_antal
-    kommun = model.kommun.kolada_id
-    total, k, m, hidden = _suppress(
-        ind,
-        data.series(ind.id, kommun, "T"),
-        data.series(ind.id, kommun, "K") if ind.kon else {},
-        data.series(ind.id, kommun, "M") if ind.kon else {},
-        threshold,
-    )
-    series = [Serie(model.kommun.namn, "kommun", total)]
-    if ind.kon:
-        series += [Serie("Kvinnor", "kvinnor", k), Serie("Män", "man", m)]
-    if ind.kalla == "kolada":
-        series.append(Serie("Riket", "riket", data.series(ind.id, RIKET, "T")))
-        if group is not None:
-            series.append(Serie("Jämförelsegrupp", "grupp", data.group_series(ind.id, group)))
-    all_values = [v for s in series for v in s.varden.values()] + list(ind.mal.values())
-    decimals = fmt.decimals_for(all_values)
-    rule: Bedomningsregel = ind.bedomning or model.malkedja.bedomning
-
-    def show(v: float | None) -> str:
-        return fmt.indicator_value(v, ind.enhet, decimals)
-
-    def show_diff(v: float | None) -> str:
-        return _difference(v, ind.enhet, decimals)
-
-    value = total.get(year)
-    assessed = assess_indicator(
-        id=ind.id,
-        namn=ind.namn,
-        year=year,
-        value=value,
-        target=ind.mal.get(year),
-        riktning=ind.riktning,
-        rule=rule,
-        show=show,
-        show_diff=show_diff,
-        andring=andring,
-    )
-    if hidden and value is None and year in data.series(ind.id, kommun, "T"):
-        assessed = IndikatorBedomning(
-            ind.id,
-            ind.namn,
-            year,
-            None,
-            ind.mal.get(year),
-            Bedomning.EJ_BEDOMBAR,
-            f"Utfallet {year} redovisas inte (färre än {threshold} personer).",
-            andring,
-        )
-    return IndikatorUtfall(ind, goal, tuple(series), assessed, markerad, hidden, decimals)
 
 
 @dataclass(frozen=True)
@@ -443,174 +237,4 @@ def indikator_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
         noter=tuple(notes),
         markerade=frozenset(marked),
         tom="Nämndens mål har inga indikatorer.",
-    )
-
-
-# --- the kommun: the red thread -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RodaTraden:
-    """All nämnders' assessments for a period, and each inriktningsmål's."""
-
-    year: int
-    namnder: dict[str, Maluppfyllelse]
-    inriktningsmal: tuple[InriktningsmalBedomning, ...]
-    aktiviteter_per_mal: dict[str, int]
-
-
-def roda_traden(model: Kommunmodell, data: Indikatordata, period_id: str) -> RodaTraden:
-    p = per.period(model, period_id)
-    by_namnd = {
-        n.id: maluppfyllelse(model, data, period_id, n.id, n.jamforelsegrupp, ()) for n in p.namnder
-    }
-    goals = [g for mu in by_namnd.values() for g in mu.mal]
-    top = tuple(
-        assess_inriktningsmal(im, [g for g in goals if im.id in g.namndmal.inriktningsmal])
-        for im in model.malkedja.inriktningsmal
-    )
-    act = model.table("aktiviteter")
-    act = act[act["period"] == period_id]
-    per_goal = {str(k): int(v) for k, v in act.groupby("namndmal").size().items()}
-    return RodaTraden(p.year, by_namnd, top, per_goal)
-
-
-def _namnd_names(model: Kommunmodell) -> dict[str, str]:
-    return {n.id: n.namn for n in model.organisation.namnder}
-
-
-def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
-    names = _namnd_names(model)
-    rows = []
-    for im in rt.inriktningsmal:
-        if not im.namndmal:
-            rows.append(
-                (im.inriktningsmal.namn, fmt.MISSING, "Inget nämndmål", "0", "0", fmt.MISSING)
-            )
-        for g in im.namndmal:
-            rows.append(
-                (
-                    im.inriktningsmal.namn,
-                    names.get(g.namndmal.namnd, g.namndmal.namnd),
-                    g.namndmal.namn,
-                    str(len(g.indikatorer)),
-                    str(rt.aktiviteter_per_mal.get(g.namndmal.id, 0)),
-                    g.bedomning.text,
-                )
-            )
-    vision = model.malkedja.vision
-    return Tabell(
-        (
-            Kolumn.text("Inriktningsmål", 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text("Nämndmål", 4),
-            Kolumn.tal("Indikatorer", 1),
-            Kolumn.tal("Aktiviteter", 1),
-            Kolumn.text("Bedömning", 2),
-        ),
-        tuple(rows),
-        noter=(
-            f"Vision: {vision}",
-            "Ett nämndmål som bidrar till flera inriktningsmål visas under vart och ett av dem.",
-        ),
-    )
-
-
-def inriktningsmal_tabell(rt: RodaTraden) -> Tabell:
-    rows = tuple(
-        (im.inriktningsmal.namn, str(len(im.namndmal)), im.bedomning.text, im.skal)
-        for im in rt.inriktningsmal
-    )
-    return Tabell(
-        (
-            Kolumn.text("Inriktningsmål", 4),
-            Kolumn.tal("Nämndmål", 1),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 4),
-        ),
-        rows,
-        noter=(
-            "Regel: ett inriktningsmål är uppfyllt när alla bedömda nämndmål som bidrar till det "
-            "är uppfyllda, ej uppfyllt när inget är det, annars delvis uppfyllt; utan bedömt "
-            "nämndmål är det ej bedömbart.",
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class Lucka:
-    typ: str
-    mal: str
-    namnd: str
-    beskrivning: str
-
-
-def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
-    names = _namnd_names(model)
-    out = [
-        Lucka(
-            "Inriktningsmål utan nämndmål",
-            im.inriktningsmal.namn,
-            fmt.MISSING,
-            "Ingen nämnd har ett nämndmål som bidrar till inriktningsmålet.",
-        )
-        for im in rt.inriktningsmal
-        if not im.namndmal
-    ]
-    for namnd_id, mu in rt.namnder.items():
-        for g in mu.mal:
-            if not g.indikatorer:
-                out.append(
-                    Lucka(
-                        "Nämndmål utan indikator",
-                        g.namndmal.namn,
-                        names.get(namnd_id, namnd_id),
-                        "Nämndmålet kan inte följas upp och bedömas.",
-                    )
-                )
-            if rt.aktiviteter_per_mal.get(g.namndmal.id, 0) == 0:
-                out.append(
-                    Lucka(
-                        "Nämndmål utan aktivitet",
-                        g.namndmal.namn,
-                        names.get(namnd_id, namnd_id),
-                        "Ingen aktivitet är kopplad till nämndmålet under perioden.",
-                    )
-                )
-    return out
-
-
-def luckor_tabell(gaps: list[Lucka]) -> Tabell:
-    return Tabell(
-        (
-            Kolumn.text("Lucka", 2),
-            Kolumn.text("Mål", 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text("Följd", 3),
-        ),
-        tuple((g.typ, g.mal, g.namnd, g.beskrivning) for g in gaps),
-        tom="Den röda tråden är hel: alla inriktningsmål har nämndmål och alla nämndmål har "
-        "indikatorer och aktiviteter.",
-    )
-
-
-def maluppfyllelse_namnder_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
-    names = _namnd_names(model)
-    rows = []
-    total: dict[Bedomning, int] = {b: 0 for b in counts([])}
-    for namnd_id, mu in rt.namnder.items():
-        c = mu.counts()
-        for b in c:
-            total[b] += c[b]
-        rows.append((names.get(namnd_id, namnd_id), *(str(c[b]) for b in c), str(len(mu.mal))))
-    summa = ("Hela kommunen", *(str(total[b]) for b in total), str(sum(total.values())))
-    return Tabell(
-        (
-            Kolumn.text("Nämnd", 3),
-            *(Kolumn.tal(b.text, 1) for b in total),
-            Kolumn.tal("Totalt", 1),
-        ),
-        tuple(rows),
-        summa=(summa,),
-        noter=(f"Antal nämndmål per bedömning {rt.year}.",),
     )

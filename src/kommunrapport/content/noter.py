@@ -24,9 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from kommunrapport.content import ekonomi as eko
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
+from kommunrapport.content.ekonomi.balansrakning import BR_AVSATTNINGAR, BR_SKULDER, BR_TILLGANGAR
+from kommunrapport.content.ekonomi.nyckeltal import Ekonomi, ekonomi
+from kommunrapport.content.ekonomi.resultatrakning import RR_POSTER
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.model import Kommunmodell, Period
 
@@ -38,14 +40,14 @@ RESULTATRAKNINGEN: Final = "resultaträkningen"
 BALANSRAKNINGEN: Final = "balansräkningen"
 
 BR_BENAMNING: Final[dict[str, str]] = {
-    **{post: label for _, posts in eko.BR_TILLGANGAR for post, label in posts},
+    **{post: label for _, posts in BR_TILLGANGAR for post, label in posts},
     "eget_kapital": "Eget kapital",
     "arets_resultat": "Årets resultat",
-    **dict(eko.BR_AVSATTNINGAR),
-    **dict(eko.BR_SKULDER),
+    **dict(BR_AVSATTNINGAR),
+    **dict(BR_SKULDER),
     "ansvarsforbindelse_pensioner": "Ansvarsförbindelse för pensioner",
 }
-RR_BENAMNING: Final[dict[str, str]] = {post: label for post, label, _ in eko.RR_POSTER}
+RR_BENAMNING: Final[dict[str, str]] = {post: label for post, label, _ in RR_POSTER}
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def _sum(values: list[float | None]) -> float | None:
     return sum(real) if real else None
 
 
-def _avstamning(post: str, e: eko.Ekonomi) -> Avstamning:
+def _avstamning(post: str, e: Ekonomi) -> Avstamning:
     if post in RR_BENAMNING:
         now = e.rr.poster.get(post)
         before = e.rr.foregaende_ar.get(post)
@@ -153,9 +155,9 @@ def _avstamning(post: str, e: eko.Ekonomi) -> Avstamning:
     )
 
 
-def noter(model: Kommunmodell, period_id: str, e: eko.Ekonomi | None = None) -> Noter:
-    """The period's notes (none unless the period is an årsredovisning). ``e`` is the
-    period's :class:`~kommunrapport.content.ekonomi.Ekonomi` when the caller already has it."""
+def noter(model: Kommunmodell, period_id: str, e: Ekonomi | None = None) -> Noter:
+    """The period's notes (none unless the period is an årsredovisning). ``e`` is the period's
+    :class:`~kommunrapport.content.ekonomi.nyckeltal.Ekonomi` when the caller already has it."""
     p = per.period(model, period_id)
     if p.typ != ARSREDOVISNING:
         return Noter(p, ())
@@ -163,7 +165,7 @@ def noter(model: Kommunmodell, period_id: str, e: eko.Ekonomi | None = None) -> 
     t = t[t["period"] == period_id]
     if t.empty:
         return Noter(p, ())
-    e = e or eko.ekonomi(model, period_id)
+    e = e or ekonomi(model, period_id)
     out = []
     for number, group in t.groupby("not", sort=True):
         avser = next((str(v) for v in group["avser"] if not fmt.is_missing(v)), None)

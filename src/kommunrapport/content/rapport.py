@@ -3,7 +3,7 @@
 ``NamndRapport.load(period, namnd, jamforelsegrupp, markera)`` loads the model once and
 checks the parameters; each method returns something that displays itself (a
 :class:`~kommunrapport.content.tables.Tabell`, a
-:class:`~kommunrapport.content.figures.Figur` or a short
+:class:`~kommunrapport.content.figur.Figur` or a short
 :class:`~kommunrapport.content.tables.Text`). Intermediate results are cached on the instance only,
 never in the module, so nothing is shared between reports or jobs.
 """
@@ -15,12 +15,21 @@ from functools import cached_property
 from typing import Final
 
 from kommunrapport.content import aktiviteter as akt
-from kommunrapport.content import ekonomi as eko
 from kommunrapport.content import figures, mal
+from kommunrapport.content import indikatorer as ind
 from kommunrapport.content import internkontroll as ik
 from kommunrapport.content import noter as nt
 from kommunrapport.content import period as per
 from kommunrapport.content import personal as pers
+from kommunrapport.content import roda_traden as rtr
+from kommunrapport.content.ekonomi import balanskrav as bk
+from kommunrapport.content.ekonomi import balansrakning as br
+from kommunrapport.content.ekonomi import drift as dr
+from kommunrapport.content.ekonomi import investeringar as inv
+from kommunrapport.content.ekonomi import kassaflode as kf
+from kommunrapport.content.ekonomi import nyckeltal as nyck
+from kommunrapport.content.ekonomi import resultatrakning as rr
+from kommunrapport.content.figur import Figur
 from kommunrapport.content.tables import Tabell, Text
 from kommunrapport.data.errors import ParameterError
 from kommunrapport.data.model import Kommunmodell, Namnd, Period
@@ -130,7 +139,7 @@ class NamndRapport:
     def maluppfyllelse_data(self) -> mal.Maluppfyllelse:
         return mal.maluppfyllelse(
             self.model,
-            mal.Indikatordata(self.model),
+            ind.Indikatordata(self.model),
             self.period.id,
             self.namnd.id,
             self.jamforelsegrupp,
@@ -142,12 +151,12 @@ class NamndRapport:
         return akt.aktiviteter(self.model, self.period.id, self.namnd.id)
 
     @cached_property
-    def drift_data(self) -> eko.Drift:
-        return eko.drift_namnd(self.model, self.period.id, self.namnd.id)
+    def drift_data(self) -> dr.Drift:
+        return dr.drift_namnd(self.model, self.period.id, self.namnd.id)
 
     @cached_property
-    def investering_data(self) -> eko.Investeringar:
-        return eko.investeringar(self.model, self.period.id, self.namnd.id)
+    def investering_data(self) -> inv.Investeringar:
+        return inv.investeringar(self.model, self.period.id, self.namnd.id)
 
     @cached_property
     def personal_data(self) -> tuple[pers.Personaldata | None, pers.Personaldata | None]:
@@ -168,7 +177,7 @@ class NamndRapport:
     def indikatorer(self) -> Tabell:
         return mal.indikator_tabell(self.model, self.maluppfyllelse_data)
 
-    def indikatordiagram(self) -> figures.Figur | Text:
+    def indikatordiagram(self) -> Figur | Text:
         fig = figures.indikator_figur(self.maluppfyllelse_data)
         return fig or Text("Nämndens mål har inga indikatorer att visa i diagram.")
 
@@ -179,14 +188,14 @@ class NamndRapport:
         return akt.status_tabell(self.aktivitet_data)
 
     def drift(self) -> Tabell:
-        return eko.drift_tabell(self.drift_data)
+        return dr.drift_tabell(self.drift_data)
 
-    def driftdiagram(self) -> figures.Figur | Text:
+    def driftdiagram(self) -> Figur | Text:
         fig = figures.drift_figur(self.drift_data)
         return fig or Text("Driftredovisning saknas för perioden.")
 
     def investeringar(self) -> Tabell:
-        return eko.investering_tabell(self.investering_data)
+        return inv.investering_tabell(self.investering_data)
 
     def personal(self) -> Tabell:
         now, before = self.personal_data
@@ -213,24 +222,24 @@ class KommunRapport:
 
     # --- computed once per report ---------------------------------------------------------
     @cached_property
-    def roda_traden_data(self) -> mal.RodaTraden:
-        return mal.roda_traden(self.model, mal.Indikatordata(self.model), self.period.id)
+    def roda_traden_data(self) -> rtr.RodaTraden:
+        return rtr.roda_traden(self.model, ind.Indikatordata(self.model), self.period.id)
 
     @cached_property
-    def drift_data(self) -> eko.Drift:
-        return eko.drift_kommun(self.model, self.period.id)
+    def drift_data(self) -> dr.Drift:
+        return dr.drift_kommun(self.model, self.period.id)
 
     @cached_property
-    def ekonomi_data(self) -> eko.Ekonomi:
-        return eko.ekonomi(self.model, self.period.id)
+    def ekonomi_data(self) -> nyck.Ekonomi:
+        return nyck.ekonomi(self.model, self.period.id)
 
     @cached_property
-    def balanskrav_data(self) -> eko.Balanskrav:
-        return eko.balanskrav(self.model, self.period.id, self.ekonomi_data.rr)
+    def balanskrav_data(self) -> bk.Balanskrav:
+        return bk.balanskrav(self.model, self.period.id, self.ekonomi_data.rr)
 
     @cached_property
-    def finansiella_mal_data(self) -> list[eko.FinansielltMalUtfall]:
-        return eko.finansiella_mal(self.model, self.ekonomi_data)
+    def finansiella_mal_data(self) -> list[nyck.FinansielltMalUtfall]:
+        return nyck.finansiella_mal(self.model, self.ekonomi_data)
 
     @cached_property
     def personal_data(self) -> list[pers.Personaldata]:
@@ -242,45 +251,45 @@ class KommunRapport:
 
     # --- the labelled outputs ----------------------------------------------------------------
     def roda_traden(self) -> Tabell:
-        return mal.roda_traden_tabell(self.model, self.roda_traden_data)
+        return rtr.roda_traden_tabell(self.model, self.roda_traden_data)
 
     def inriktningsmal(self) -> Tabell:
-        return mal.inriktningsmal_tabell(self.roda_traden_data)
+        return rtr.inriktningsmal_tabell(self.roda_traden_data)
 
     def luckor(self) -> Tabell:
-        return mal.luckor_tabell(mal.luckor(self.model, self.roda_traden_data))
+        return rtr.luckor_tabell(rtr.luckor(self.model, self.roda_traden_data))
 
     def maluppfyllelse_namnder(self) -> Tabell:
-        return mal.maluppfyllelse_namnder_tabell(self.model, self.roda_traden_data)
+        return rtr.maluppfyllelse_namnder_tabell(self.model, self.roda_traden_data)
 
     def drift(self) -> Tabell:
-        return eko.drift_tabell(self.drift_data, forsta="Nämnd")
+        return dr.drift_tabell(self.drift_data, forsta="Nämnd")
 
-    def avvikelsediagram(self) -> figures.Figur | Text:
+    def avvikelsediagram(self) -> Figur | Text:
         fig = figures.avvikelse_figur(self.drift_data)
         return fig or Text("Driftredovisning saknas för perioden.")
 
     def investeringar(self) -> Tabell:
-        return eko.investering_per_namnd_tabell(self.model, self.ekonomi_data.investeringar)
+        return inv.investering_per_namnd_tabell(self.model, self.ekonomi_data.investeringar)
 
     def resultatrakning(self) -> Tabell:
-        return eko.resultatrakning_tabell(self.ekonomi_data.rr)
+        return rr.resultatrakning_tabell(self.ekonomi_data.rr)
 
     def balansrakning(self) -> Tabell:
         e = self.ekonomi_data
-        return eko.balansrakning_tabell(self.model, e.br, e.br_forra)
+        return br.balansrakning_tabell(self.model, e.br, e.br_forra)
 
     def balanskrav(self) -> Tabell:
-        return eko.balanskrav_tabell(self.balanskrav_data)
+        return bk.balanskrav_tabell(self.balanskrav_data)
 
     def finansiella_mal(self) -> Tabell:
-        return eko.finansiella_mal_tabell(self.finansiella_mal_data)
+        return nyck.finansiella_mal_tabell(self.finansiella_mal_data)
 
     def nyckeltal(self) -> Tabell:
-        return eko.nyckeltal_tabell(self.ekonomi_data)
+        return nyck.nyckeltal_tabell(self.ekonomi_data)
 
     def kassaflode(self) -> Tabell:
-        return eko.kassaflode_tabell(self.model, self.period.id)
+        return kf.kassaflode_tabell(self.model, self.period.id)
 
     def personal(self) -> Tabell:
         return pers.personal_kommun_tabell(self.model, self.period.id, self.personal_data)

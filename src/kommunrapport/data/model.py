@@ -129,7 +129,7 @@ Nyckeltal = Literal[
     "arets_resultat",
     "nettoinvesteringar",
 ]
-"""The key ratios a financial goal can be measured by (computed in content.ekonomi)."""
+"""The key ratios a financial goal can be measured by (computed in content.ekonomi.nyckeltal)."""
 
 
 class FinansielltMal(Frozen):

@@ -91,7 +91,7 @@ class ProjectPaths:
     def quarto_config(self) -> Path:
         return self.root / "_quarto.yml"
 
-    # --- the Quarto project (see kommunrapport.site.plan and kommunrapport.site.narrative) -----
+    # --- the Quarto project (see kommunrapport.site.write and kommunrapport.site.narrative) ----
     def narrative_file(self, period: str, job: str) -> Path:
         """The analysts' text for a nämnd (or ``kommun``) and period; never written by a build."""
         return self.period_dir(period) / f"{job}.qmd"

@@ -2,7 +2,7 @@
 
 CSV from Swedish Excel is semicolon-separated, often has a UTF-8 BOM and Windows
 line endings, and writes numbers as ``1 234,5``. The same table may be an ``.xlsx``.
-Everything is read as text first; typing happens in :mod:`kommunrapport.data.datasets`,
+Everything is read as text first; typing happens in :mod:`kommunrapport.data.tablespec`,
 where each bad cell becomes a :class:`~kommunrapport.data.errors.Problem`.
 """
 

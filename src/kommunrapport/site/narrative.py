@@ -1,10 +1,10 @@
 """The analysts' narrative: one Quarto markdown file per nämnd (and ``kommun``) and period.
 
-This module reads those files and never writes them. It answers three questions:
-
-- what is in a file (:func:`parse_narrative`: front matter, headings, shortcodes, words),
-- how far each file has come (:func:`narrative_status`, :func:`unfinished_narratives`),
-- what is wrong with the files (:func:`narrative_problems`, wired into ``kommunrapport check``).
+This module reads those files and never writes them. It answers what is in a file
+(:func:`parse_narrative`: front matter, headings, shortcodes, words) and names what a
+narrative may cite: the jobs of a period, the labels of their notebooks and the key-figure
+keys. What is wrong with the files is in :mod:`kommunrapport.site.checks`, how far each has
+come in :mod:`kommunrapport.site.status`; both only read through this module.
 
 Conventions a narrative follows (the scaffold in :mod:`kommunrapport.site.scaffold` writes them):
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -28,7 +28,6 @@ from typing import Any, Final
 import yaml
 
 from kommunrapport.content.labels import KOMMUN_TEMPLATE, NAMND_TEMPLATE, TEMPLATE_LABELS
-from kommunrapport.data.errors import KommunrapportError, Problem
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.yamlio import YamlDocument, parse_yaml, syntax_error
@@ -41,9 +40,6 @@ STATUSES: Final = ("utkast", "granskning", "klar")
 
 KOMMUN_TITLE: Final = "Kommunen som helhet"
 """The title of the kommun's part of a report (its narrative's default title)."""
-
-MISSING: Final = "saknas"
-"""Shown as the status of a narrative file that does not exist."""
 
 KEY_PREFIX: Final = "nyckeltal"
 """Top-level key of a job's key-figure file; ``{{< meta nyckeltal.<key> >}}`` cites one."""
@@ -62,8 +58,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
 _DIV_FENCE = re.compile(r"^[ \t]*:{3,}")
-_LABEL_OPTION = re.compile(r"^#\|\s*label:\s*(?P<q>[\"']?)(?P<label>[^\"'\s]+)(?P=q)\s*$")
-_EMBED_TARGET = re.compile(r"^_executed/(?P<job>[A-Za-z0-9_.-]+)\.ipynb$")
+LABEL_OPTION: Final = re.compile(
+    r"^(?P<head>#\|\s*label:\s*)(?P<q>[\"']?)(?P<label>[^\"'\s]+)(?P=q)\s*$"
+)
+"""A Quarto cell option ``#| label: …`` (``head`` is everything before the label)."""
 _WORD = re.compile(r"\w+")
 _NOT_PROSE = re.compile(r"\]\([^)]*\)|\{[^}]*\}|<[^>]*>|https?://\S+")
 
@@ -280,7 +278,7 @@ def is_generated(path: Path) -> bool:
     return head[0].rstrip() == "---" and GENERATED_MARK in head[1]
 
 
-# --- the labels and keys a narrative may cite ----------------------------------------------
+# --- the jobs, labels and keys a narrative may cite ----------------------------------------
 
 
 def template_for(job: str) -> str:
@@ -299,7 +297,7 @@ def notebook_labels(notebook: Path) -> list[str]:
         for line in text.splitlines():
             if not line.startswith("#|"):
                 break
-            m = _LABEL_OPTION.match(line.strip())
+            m = LABEL_OPTION.match(line.strip())
             if m:
                 labels.append(m.group("label"))
     return labels
@@ -356,351 +354,6 @@ def job_title(model: Kommunmodell, job: str) -> str:
         return job
 
 
-# --- checks ----------------------------------------------------------------------------------
-
-
-def _shortcode_problems(
-    shown: str,
-    job: str,
-    period: Period,
-    narrative: Narrative,
-    labels: Mapping[str, frozenset[str]],
-    keys: KeySets | None,
-) -> list[Problem]:
-    problems = []
-    jobs = period_jobs(period)
-    for sc in narrative.shortcodes:
-        if sc.name == "embed":
-            target, _, label = sc.target.partition("#")
-            m = _EMBED_TARGET.match(target)
-            if not label:
-                problems.append(
-                    Problem(
-                        shown, sc.line, sc.text, "inbäddningen saknar etikett (…ipynb#etikett)."
-                    )
-                )
-                continue
-            if m is None:
-                problems.append(
-                    Problem(
-                        shown,
-                        sc.line,
-                        sc.text,
-                        "inbäddningen ska peka på en körd anteckningsbok i samma period: "
-                        "_executed/<nämnd>.ipynb eller _executed/kommun.ipynb.",
-                    )
-                )
-                continue
-            target_job = m.group("job")
-            if target_job not in jobs:
-                problems.append(
-                    Problem(
-                        shown,
-                        sc.line,
-                        sc.text,
-                        f"'{target_job}' körs inte för perioden {period.id}; "
-                        f"välj en av: {', '.join(jobs)}.",
-                    )
-                )
-                continue
-            template = template_for(target_job)
-            known = labels.get(template, frozenset())
-            if label not in known:
-                problems.append(
-                    Problem(
-                        shown,
-                        sc.line,
-                        sc.text,
-                        f"etiketten '{label}' finns inte i notebooks/{template}.ipynb; "
-                        f"finns: {', '.join(sorted(known)) or '(inga)'}.",
-                    )
-                )
-        elif sc.name == "meta":
-            key = sc.target
-            if key != KEY_PREFIX and not key.startswith(KEY_PREFIX + "."):
-                continue
-            name = key[len(KEY_PREFIX) + 1 :]
-            if not name:
-                problems.append(
-                    Problem(
-                        shown,
-                        sc.line,
-                        sc.text,
-                        "ange vilket nyckeltal, t.ex. "
-                        "{{< meta nyckeltal.prognos_avvikelse_tkr >}}.",
-                    )
-                )
-                continue
-            if keys is None:
-                continue
-            known_keys = keys.get(template_for(job), ())
-            if name not in known_keys:
-                problems.append(
-                    Problem(
-                        shown,
-                        sc.line,
-                        sc.text,
-                        f"okänt nyckeltal '{name}'; finns: {', '.join(sorted(known_keys))}.",
-                    )
-                )
-    return problems
-
-
-def _front_matter_problems(shown: str, job: str, narrative: Narrative) -> list[Problem]:
-    problems = [Problem(shown, line, None, message) for line, message in narrative.front_problems]
-    if narrative.front_matter is None:
-        return problems
-    status = narrative.get("status")
-    if status is None:
-        problems.append(
-            Problem(shown, 1, "status", f"fältet saknas; ange en av: {', '.join(STATUSES)}.")
-        )
-    elif status not in STATUSES:
-        problems.append(
-            Problem(
-                shown,
-                narrative.line_of("status"),
-                "status",
-                f"ogiltigt värde {status!r}; tillåtna: {', '.join(STATUSES)}.",
-            )
-        )
-    ansvarig = narrative.get("ansvarig")
-    if "ansvarig" not in narrative.front_matter:
-        problems.append(Problem(shown, 1, "ansvarig", "fältet saknas; ange vem som skriver."))
-    elif ansvarig is not None and not isinstance(ansvarig, str):
-        problems.append(
-            Problem(shown, narrative.line_of("ansvarig"), "ansvarig", "ska vara text (ett namn).")
-        )
-    elif not (ansvarig or "").strip() and status in ("granskning", "klar"):
-        problems.append(
-            Problem(
-                shown,
-                narrative.line_of("ansvarig"),
-                "ansvarig",
-                f"får inte vara tomt när status är {status}.",
-            )
-        )
-    if narrative.title is None:
-        problems.append(Problem(shown, narrative.line_of("title") or 1, "title", "titel saknas."))
-    wanted = f"_executed/{job}.yml"
-    if wanted not in narrative.metadata_files:
-        problems.append(
-            Problem(
-                shown,
-                narrative.line_of("metadata-files") or 1,
-                "metadata-files",
-                f"ska innehålla {wanted}, så att {{{{< meta nyckeltal.… >}}}} hittar nyckeltalen.",
-            )
-        )
-    if status == "klar":
-        for heading in narrative.unwritten:
-            problems.append(
-                Problem(
-                    shown,
-                    heading.line,
-                    "status",
-                    f"status är klar men rubriken '{heading.text}' har bara sin vägledande "
-                    "fråga; skriv text eller ändra status.",
-                )
-            )
-    return problems
-
-
-def file_problems(
-    paths: ProjectPaths,
-    period: Period,
-    job: str,
-    *,
-    labels: Mapping[str, frozenset[str]] | None = None,
-    keys: KeySets | None = None,
-) -> list[Problem]:
-    """Problems in one narrative file (which must exist)."""
-    path = paths.narrative_file(period.id, job)
-    shown = paths.relative(path)
-    try:
-        narrative = read_narrative(path)
-    except UnicodeDecodeError:
-        return [Problem(shown, None, None, "filen är inte UTF-8.")]
-    if labels is None:
-        labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
-    return [
-        *_front_matter_problems(shown, job, narrative),
-        *_shortcode_problems(shown, job, period, narrative, labels, keys),
-    ]
-
-
-def narrative_problems(
-    paths: ProjectPaths, model: Kommunmodell, *, keys: KeySets | None = None
-) -> list[Problem]:
-    """Every problem in the analysts' narrative of every period in params.
-
-    Works before any build: embeds are checked against the template notebooks' labels and
-    the period's jobs, ``meta nyckeltal.*`` against the key-figure keys (``keys``, default
-    :data:`kommunrapport.content.keyfigures.KEYS_NAMND`/``KEYS_KOMMUN`` when available).
-    """
-    if keys is None:
-        keys = default_key_sets()
-    labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
-    problems: list[Problem] = []
-    for period in model.perioder.perioder:
-        jobs = period_jobs(period)
-        for job in jobs:
-            if paths.narrative_file(period.id, job).is_file():
-                problems.extend(file_problems(paths, period, job, labels=labels, keys=keys))
-        folder = paths.period_dir(period.id)
-        if not folder.is_dir():
-            continue
-        report = paths.period_report(period.id)
-        if report.exists() and not is_generated(report):
-            problems.append(
-                Problem(
-                    paths.relative(report),
-                    1,
-                    None,
-                    "filen skrivs av kommunrapport build (periodens hela rapport) men saknar "
-                    "markeringen att den är genererad; flytta texten till kommun.qmd eller "
-                    "en nämnds fil och ta bort filen.",
-                )
-            )
-        for stray in sorted(folder.glob("*.qmd")):
-            if stray.stem not in jobs and stray != report:
-                problems.append(
-                    Problem(
-                        paths.relative(stray),
-                        None,
-                        None,
-                        f"'{stray.stem}' ingår inte i perioden {period.id} i "
-                        "params/perioder.yml; filen kommer inte med i rapporten.",
-                    )
-                )
-    return problems
-
-
-# --- status ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NarrativeStatus:
-    """How far one narrative file has come."""
-
-    period: str
-    job: str
-    name: str
-    path: Path
-    exists: bool
-    status: str
-    """One of :data:`STATUSES`, :data:`MISSING`, or what the file says (possibly invalid)."""
-    ansvarig: str
-    words: int
-    headings: int
-    unwritten: tuple[str, ...]
-
-    @property
-    def done(self) -> bool:
-        return self.status == "klar"
-
-
-def _select_periods(model: Kommunmodell, periods: Iterable[str] | None) -> list[Period]:
-    if periods is None:
-        return list(model.perioder.perioder)
-    wanted = list(periods)
-    unknown = [p for p in wanted if p not in {q.id for q in model.perioder.perioder}]
-    if unknown:
-        raise KommunrapportError(
-            f"okänd period {', '.join(unknown)}; perioderna i params/perioder.yml är "
-            f"{', '.join(p.id for p in model.perioder.perioder)}."
-        )
-    return [p for p in model.perioder.perioder if p.id in wanted]
-
-
-def narrative_status(
-    model: Kommunmodell, periods: Iterable[str] | None = None
-) -> list[NarrativeStatus]:
-    """One row per (period, job) in report order, whether the file exists or not."""
-    paths = model.paths
-    rows = []
-    for period in _select_periods(model, periods):
-        for job in period_jobs(period):
-            path = paths.narrative_file(period.id, job)
-            name = job_title(model, job)
-            if not path.is_file():
-                rows.append(
-                    NarrativeStatus(period.id, job, name, path, False, MISSING, "", 0, 0, ())
-                )
-                continue
-            try:
-                narrative = read_narrative(path)
-            except UnicodeDecodeError:
-                rows.append(NarrativeStatus(period.id, job, name, path, True, "?", "", 0, 0, ()))
-                continue
-            status = narrative.get("status")
-            rows.append(
-                NarrativeStatus(
-                    period.id,
-                    job,
-                    name,
-                    path,
-                    True,
-                    str(status) if status is not None else "?",
-                    narrative.ansvarig or "",
-                    narrative.words,
-                    len(narrative.headings),
-                    tuple(h.text for h in narrative.unwritten),
-                )
-            )
-    return rows
-
-
-def unfinished_narratives(
-    model: Kommunmodell, periods: Iterable[str] | None = None
-) -> list[NarrativeStatus]:
-    """The narratives that stop ``build --publish``: every file of the given periods (default:
-    all in params) whose status is not ``klar``, including missing files."""
-    return [row for row in narrative_status(model, periods) if not row.done]
-
-
-def describe_unfinished(rows: Sequence[NarrativeStatus], paths: ProjectPaths) -> str:
-    """A Swedish message naming the unfinished narratives (for ``build --publish``)."""
-    lines = [
-        f"  - {paths.relative(r.path)} ({r.name}): status {r.status}"
-        + (f", ansvarig {r.ansvarig}" if r.ansvarig else "")
-        for r in rows
-    ]
-    return (
-        f"{len(rows)} text(er) är inte klara, så rapporten kan inte publiceras:\n"
-        + "\n".join(lines)
-        + "\nSätt status: klar när texten är granskad, eller bygg utan --publish."
-    )
-
-
-def status_table(rows: Sequence[NarrativeStatus]) -> Any:
-    """A rich table of :func:`narrative_status` rows (Swedish headings)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title="Texternas status")
-    table.add_column("Period")
-    table.add_column("Del")
-    table.add_column("Status")
-    table.add_column("Ansvarig")
-    table.add_column("Ord", justify="right")
-    table.add_column("Rubriker utan text")
-    styles = {"klar": "green", "granskning": "yellow", "utkast": "red", MISSING: "red"}
-    for row in rows:
-        if not row.exists:
-            todo = "–"
-        elif not row.unwritten:
-            todo = "inga"
-        elif len(row.unwritten) == row.headings:
-            todo = f"alla {row.headings}"
-        else:
-            todo = f"{len(row.unwritten)} av {row.headings}: " + ", ".join(row.unwritten)
-        table.add_row(
-            Text(row.period),
-            Text(row.name),
-            Text(row.status, style=styles.get(row.status, "magenta")),
-            Text(row.ansvarig or "–"),
-            Text(str(row.words)),
-            Text(todo),
-        )
-    return table
+def narrative_title(model: Kommunmodell, job: str) -> str:
+    """The default title of a job's narrative (the nämnd must exist)."""
+    return KOMMUN_TITLE if job == KOMMUN_JOB else model.namnd(job).namn

@@ -10,6 +10,7 @@ the site. It is written next to the executed notebook (``_executed/<job>.html``)
 from __future__ import annotations
 
 import copy
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,15 +72,36 @@ def _job_name(paths: ProjectPaths, job: str) -> str:
     return job
 
 
+def _section_headings(markdown: str) -> str:
+    """Only the section headings (``##`` and deeper) of a template's Markdown cell.
+
+    The templates' Markdown cells are notes to whoever edits the template ("Mall för …",
+    "Varje cell med #| label: …") around the section headings; the preview is for analysts
+    and shows the report only: the headings and the outputs under them.
+    """
+    return "\n\n".join(
+        line.strip() for line in markdown.split("\n") if re.match(r"^#{2,6}\s", line.strip())
+    )
+
+
 def prepare_notebook(nb: Any, title: str) -> Any:
-    """A copy of ``nb`` with a heading cell first and alt text in each code cell's metadata."""
+    """A copy of ``nb`` for the preview: a heading cell first, the template's notes left out
+    (only section headings kept), and alt text in each code cell's metadata."""
     nb = copy.deepcopy(nb)
+    cells = []
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _section_headings(cell.source)
+            if cell.source:
+                cells.append(cell)
+            continue
         if cell.cell_type != "code":
             continue
         alt = alt_text(cell_options(cell.source))
         if alt:
             cell.metadata[ALT_KEY] = alt
+        cells.append(cell)
+    nb.cells = cells
     intro = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
         f"# {title}\n\nSnabb förhandsvisning av den körda anteckningsboken: tabellerna och "
         "diagrammen som rapporten bäddar in. Texten och den färdiga rapporten kommer från "

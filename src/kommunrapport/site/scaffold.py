@@ -33,9 +33,9 @@ from kommunrapport.site.narrative import (
     GUIDING_QUESTION,
     KEY_PREFIX,
     KOMMUN_JOB,
-    KOMMUN_TITLE,
     KeySets,
     default_key_sets,
+    narrative_title,
     notebook_labels,
     period_jobs,
     template_for,
@@ -159,10 +159,6 @@ def ordered_labels(paths: ProjectPaths, template: str) -> list[str]:
 def _quoted(value: str) -> str:
     """A YAML scalar that stays a string whatever it holds (JSON strings are YAML)."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def narrative_title(model: Kommunmodell, job: str) -> str:
-    return KOMMUN_TITLE if job == KOMMUN_JOB else model.namnd(job).namn
 
 
 def default_ansvarig(model: Kommunmodell, job: str) -> str:

@@ -1,0 +1,189 @@
+"""``kommunrapport check`` and ``kommunrapport build``: check the data, run the jobs, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kommunrapport.cli.common import ExitCode, RootOption, err, fail, out, paths_for, warn
+from kommunrapport.data.errors import DataValidationError, KommunrapportError, os_error_message
+from kommunrapport.data.paths import ProjectPaths
+
+
+def check(root: RootOption = None) -> None:
+    """Kontrollera all data och alla parametrar, och analytikernas texter
+    (reports/<period>/*.qmd). Ändrar inga filer."""
+    from kommunrapport.data.checks import empty_table_warnings
+    from kommunrapport.data.loader import collect
+    from kommunrapport.site.checks import narrative_problems
+
+    try:
+        paths = paths_for(root)
+        model, problems = collect(paths)
+        if model is not None:
+            problems = [*problems, *narrative_problems(paths, model)]
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    if problems:
+        raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
+    for warning in empty_table_warnings(model) if model is not None else []:
+        warn(str(warning))
+    out.print("Kontrollen är klar: inga problem hittades.")
+
+
+def build(
+    root: RootOption = None,
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", "-p", help="Bygg bara denna period (kan upprepas)."),
+    ] = None,
+    namnd: Annotated[
+        list[str] | None,
+        typer.Option("--namnd", "-n", help="Bygg bara denna nämnd (kan upprepas)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Antal parallella jobb (standard: antal kärnor)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Kör om alla jobb även om inget har ändrats.")
+    ] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Avbryt vid första misslyckade jobb.")
+    ] = False,
+    no_render: Annotated[
+        bool, typer.Option("--no-render", help="Kör anteckningsböckerna men inte Quarto.")
+    ] = False,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            "--publish",
+            help="Publicera: vägra om någon ingående text inte har status klar.",
+        ),
+    ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--motor",
+            help="snabb: körs i förladdade processer (standard); "
+            "kernel: en Jupyter-kärna per anteckningsbok.",
+        ),
+    ] = "snabb",
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--vanta",
+            min=0,
+            help="Om ett annat bygge pågår i projektet: vänta högst så här många sekunder "
+            "(standard: vänta tills det är klart; 0: vänta inte).",
+        ),
+    ] = None,
+) -> None:
+    """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
+    sätt ihop rapporterna med Quarto."""
+    from kommunrapport.batch.lock import BuildBusyError, build_lock
+
+    if engine not in ("snabb", "kernel"):
+        raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    try:
+        paths = paths_for(root)
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    try:
+        with build_lock(paths, wait=wait, on_wait=lambda m: out.print(m, markup=False)):
+            _build(paths, period, namnd, jobs, force, fail_fast, no_render, publish, engine)
+    except BuildBusyError as exc:
+        raise fail(str(exc), ExitCode.BUSY) from None
+    except OSError as exc:  # e.g. a folder the build writes to is not writable
+        where = paths.relative(Path(exc.filename)) if exc.filename else None
+        raise fail(os_error_message(exc, where), ExitCode.USAGE) from None
+
+
+def _build(
+    paths: ProjectPaths,
+    period: list[str] | None,
+    namnd: list[str] | None,
+    jobs: int | None,
+    force: bool,
+    fail_fast: bool,
+    no_render: bool,
+    publish: bool,
+    engine: str,
+) -> None:
+    """The build, while this process holds the project's build lock."""
+    from kommunrapport.batch.progress import (
+        ConsoleReporter,
+        failure_lines,
+        seconds,
+        summary_line,
+        summary_table,
+    )
+    from kommunrapport.batch.runner import build as run_build
+    from kommunrapport.data.checks import empty_table_warnings
+    from kommunrapport.data.loader import load_model_cached
+    from kommunrapport.site.checks import narrative_problems
+    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
+    from kommunrapport.site.status import describe_unfinished, unfinished_narratives
+    from kommunrapport.site.write import prepare_site
+
+    try:
+        model = load_model_cached(paths)
+        problems = narrative_problems(paths, model)
+        if problems:
+            raise DataValidationError(problems)
+        if publish:
+            unfinished = unfinished_narratives(model, period or None)
+            if unfinished:
+                raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    for warning in empty_table_warnings(model):
+        warn(str(warning))
+    reporter = ConsoleReporter(out)
+    try:
+        report = run_build(
+            model,
+            period or (),
+            namnd or (),
+            jobs=jobs,
+            force=force,
+            fail_fast=fail_fast,
+            engine="kernel" if engine == "kernel" else "snabb",
+            reporter=reporter,
+        )
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    finally:
+        reporter.close()
+    out.print(summary_table(report))
+    out.print(summary_line(report))
+    for line in failure_lines(report, paths):
+        err.print(line, markup=False, soft_wrap=True)
+    if not report.ok:
+        raise fail(
+            f"{len(report.failed)} jobb misslyckades; tidigare resultat för dem ligger kvar.",
+            ExitCode.BUILD_FAILED,
+        )
+    if no_render:
+        out.print("Quarto-steget hoppades över (--no-render).")
+        return
+    try:
+        plan = prepare_site(model)
+        out.print(f"Quarto-projektet är klart: {len(plan.periods)} perioder.")
+        result = render(paths, echo=None if out.is_terminal else print)
+    except QuartoMissingError as exc:
+        raise fail(str(exc), ExitCode.QUARTO_MISSING) from None
+    except DataValidationError as exc:
+        raise fail(str(exc), ExitCode.DATA_INVALID) from None
+    except QuartoRenderError as exc:
+        raise fail(str(exc), ExitCode.BUILD_FAILED) from None
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    out.print(
+        f"Webbplatsen är renderad till {paths.relative(paths.site_dir)}/ "
+        f"på {seconds(result.seconds)}."
+    )

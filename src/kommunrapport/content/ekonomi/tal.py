@@ -1,0 +1,22 @@
+"""Amounts in the economy tables: a missing amount stays ``None`` through sums and
+differences, so a gap in the data shows as an empty cell, never as a zero.
+"""
+
+from __future__ import annotations
+
+from kommunrapport.content import formatting as fmt
+
+
+def num(value: object) -> float | None:
+    if value is None or fmt.is_missing(value):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def known_sum(values: list[float | None]) -> float | None:
+    real = [v for v in values if v is not None]
+    return sum(real) if real else None
+
+
+def diff(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b

@@ -1,0 +1,165 @@
+"""The open-data tables of a nämnd's report: goals, indicators, activities, drift,
+investments, personnel and internal control.
+"""
+
+from __future__ import annotations
+
+from kommunrapport.content import mal
+from kommunrapport.content.opendata.tabell import (
+    EMPTY_NOTE,
+    INV_COLS,
+    OpenTable,
+    drift_table,
+    personal_table,
+    table,
+    tkr,
+)
+from kommunrapport.data.model import Kommunmodell
+
+
+def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, OpenTable]:
+    series_rows = []
+    for o in mu.indikatorer:
+        for s in o.serier:
+            for year, value in sorted(s.varden.items()):
+                series_rows.append(
+                    {
+                        "indikator_id": o.indikator.id,
+                        "indikator": o.indikator.namn,
+                        "enhet": o.indikator.enhet,
+                        "serie": s.roll,
+                        "ar": year,
+                        "varde": value,
+                        "malvarde": o.indikator.mal.get(year),
+                    }
+                )
+    assessed = [
+        {
+            "indikator_id": o.indikator.id,
+            "namndmal_id": o.namndmal.id,
+            "ar": o.bedomning.ar,
+            "varde": o.bedomning.varde,
+            "malvarde": o.bedomning.mal,
+            "riktning": o.indikator.riktning,
+            "bedomning": o.bedomning.bedomning.value,
+            "bedomning_enligt_regel": o.bedomning.enligt_regel.value,
+            "skal": o.bedomning.skal,
+        }
+        for o in mu.indikatorer
+    ]
+    n = model.kommun.minsta_antal
+    return {
+        "indikatorer": table(
+            "Indikatorernas värden per år: kommunen (totalt, kvinnor, män), riket och "
+            "jämförelsegruppen. " + EMPTY_NOTE.format(n=n),
+            {
+                "indikator_id": "indikatorns id (Kolada-id eller eget id)",
+                "indikator": "indikatorns namn",
+                "enhet": "enhet",
+                "serie": "kommun, kvinnor, man, riket eller grupp (egen beräkning: ovägt medel)",
+                "ar": "år",
+                "varde": "värde i indikatorns enhet",
+                "malvarde": "kommunens målvärde för året",
+            },
+            series_rows,
+        ),
+        "indikatorbedomning": table(
+            "Bedömning av varje indikator för rapportåret",
+            {
+                "indikator_id": "indikatorns id",
+                "namndmal_id": "nämndmålets id",
+                "ar": "rapportåret",
+                "varde": "kommunens värde för året (tomt om det saknas)",
+                "malvarde": "målvärdet för året",
+                "riktning": "högre eller lägre är bättre",
+                "bedomning": "bedömning som gäller (efter eventuell ändring)",
+                "bedomning_enligt_regel": "bedömning enligt regeln",
+                "skal": "skälet till bedömningen",
+            },
+            assessed,
+        ),
+    }
+
+
+def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, OpenTable]:
+    from kommunrapport.content.rapport import NamndRapport
+
+    r = NamndRapport.from_params(model, period_id, namnd_id)
+    mu = r.maluppfyllelse_data
+    out: dict[str, OpenTable] = {
+        "maluppfyllelse": table(
+            f"Bedömning av nämndens mål {mu.year}",
+            {
+                "namndmal_id": "nämndmålets id",
+                "namndmal": "nämndmålet",
+                "inriktningsmal_id": "inriktningsmål som nämndmålet bidrar till (id, semikolon)",
+                "bedomning": "bedömning som gäller (efter eventuell ändring)",
+                "bedomning_enligt_regel": "bedömning enligt regeln",
+                "skal": "skälet till bedömningen",
+            },
+            [
+                {
+                    "namndmal_id": g.namndmal.id,
+                    "namndmal": g.namndmal.namn,
+                    "inriktningsmal_id": ";".join(g.namndmal.inriktningsmal),
+                    "bedomning": g.bedomning.value,
+                    "bedomning_enligt_regel": g.enligt_regel.value,
+                    "skal": g.skal,
+                }
+                for g in mu.mal
+            ],
+        ),
+        **_indicator_tables(model, mu),
+        "aktiviteter": table(
+            "Aktiviteter med status och kommentar för perioden",
+            {
+                "id": "aktivitetens id",
+                "namndmal_id": "nämndmålets id",
+                "beskrivning": "aktiviteten",
+                "ansvarig": "ansvarig",
+                "slutdatum": "planerat slutdatum (ÅÅÅÅ-MM-DD)",
+                "status": "status",
+                "kommentar": "kommentar",
+            },
+            [
+                {
+                    "id": a.id,
+                    "namndmal_id": a.namndmal,
+                    "beskrivning": a.beskrivning,
+                    "ansvarig": a.ansvarig,
+                    "slutdatum": a.slutdatum.isoformat() if a.slutdatum else None,
+                    "status": a.status,
+                    "kommentar": a.kommentar or None,
+                }
+                for a in r.aktivitet_data
+            ],
+        ),
+        "driftredovisning": drift_table(
+            "Driftredovisning per verksamhet", "verksamhet", "verksamhet", r.drift_data
+        ),
+        "investeringar": table(
+            "Investeringsprojekt",
+            {"projekt": "projekt", **INV_COLS},
+            [{"projekt": i.namn, **tkr(i)} for i in r.investering_data.rader],
+        ),
+        "personal": personal_table(model, [p for p in [r.personal_data[0]] if p is not None]),
+        "internkontroll": table(
+            "Internkontroll: kontrollmoment och resultat",
+            {
+                "kontrollmoment": "kontrollmoment",
+                "resultat": "resultat",
+                "bedomning": "resultatet på målens skala",
+                "atgard": "åtgärd",
+            },
+            [
+                {
+                    "kontrollmoment": k.kontrollmoment,
+                    "resultat": k.resultat,
+                    "bedomning": k.bedomning.value,
+                    "atgard": k.atgard or None,
+                }
+                for k in r.kontroll_data
+            ],
+        ),
+    }
+    return out

@@ -1,0 +1,110 @@
+"""The open-data table and the parts the nämnd's and the kommun's tables share.
+
+An :class:`OpenTable` is a frame plus a Swedish description of the table and of each column
+(every column, in order, or it is refused). Amounts are raw: not formatted, full precision, in
+the unit the column name says; small counts of individuals are left empty exactly as in the
+report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kommunrapport.content import suppression
+from kommunrapport.content.ekonomi.drift import Drift, DriftRad
+from kommunrapport.content.ekonomi.investeringar import InvesteringRad
+from kommunrapport.content.personal import Personaldata, total_urval
+from kommunrapport.data.model import Kommunmodell
+
+EMPTY_NOTE = "Tom cell: uppgift saknas eller redovisas inte (färre än {n} personer)."
+
+
+@dataclass(frozen=True)
+class OpenTable:
+    frame: pd.DataFrame
+    description: str
+    columns: dict[str, str]
+    """Column name → Swedish description (every column of ``frame``, in order)."""
+
+    def __post_init__(self) -> None:
+        if list(self.columns) != [str(c) for c in self.frame.columns]:
+            raise ValueError(
+                f"kolumnbeskrivningarna {list(self.columns)} matchar inte tabellens "
+                f"kolumner {list(self.frame.columns)}"
+            )
+
+
+def table(description: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> OpenTable:
+    """An open table of ``rows``, with exactly the columns of ``columns`` in their order."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return OpenTable(frame, description, columns)
+
+
+DRIFT_COLS = {
+    "budget_tkr": "årsbudget (nettokostnad), tkr",
+    "utfall_tkr": "utfall hittills i år, tkr",
+    "prognos_tkr": "prognos för helåret (i årsredovisningen: utfall), tkr",
+    "avvikelse_tkr": "avvikelse mot budget för helåret, positivt = överskott, tkr",
+}
+INV_COLS = {
+    "budget_tkr": "årsbudget, tkr",
+    "utfall_tkr": "utfall hittills i år, tkr",
+    "prognos_tkr": "prognos för helåret (i årsredovisningen: utfall), tkr",
+    "avvikelse_tkr": "budget − prognos, positivt = lägre utgift än budgeterat, tkr",
+}
+
+
+def tkr(row: DriftRad | InvesteringRad) -> dict[str, float | None]:
+    """The amounts of a drift or investment row, in the columns of ``DRIFT_COLS`` and
+    ``INV_COLS``."""
+    return {
+        "budget_tkr": row.budget,
+        "utfall_tkr": row.utfall,
+        "prognos_tkr": row.prognos,
+        "avvikelse_tkr": row.avvikelse,
+    }
+
+
+def drift_table(description: str, key: str, key_text: str, drift: Drift) -> OpenTable:
+    """A driftredovisning: one row per line of ``drift``, named in column ``key``."""
+    return table(
+        description,
+        {key: key_text, **DRIFT_COLS},
+        [{key: d.namn, **tkr(d)} for d in drift.rader],
+    )
+
+
+def personal_table(
+    model: Kommunmodell, rows: list[Personaldata], total: Personaldata | None = None
+) -> OpenTable:
+    n = model.kommun.minsta_antal
+    records = []
+    for p in [*rows, *([total] if total is not None else [])]:
+        sel = total_urval(rows, p, n) if p is total else p.urval(n)
+        records.append(
+            {
+                "namnd": p.namn,
+                "anstallda": suppression.value_or_none(p.anst_t, sel.totalt),
+                "anstallda_kvinnor": suppression.value_or_none(p.anst_k, sel.kvinnor),
+                "anstallda_man": suppression.value_or_none(p.anst_m, sel.man),
+                "sjukfranvaro_procent": suppression.value_or_none(p.sjuk_t, sel.totalt),
+                "sjukfranvaro_kvinnor_procent": suppression.value_or_none(p.sjuk_k, sel.kvinnor),
+                "sjukfranvaro_man_procent": suppression.value_or_none(p.sjuk_m, sel.man),
+            }
+        )
+    return table(
+        "Personal: antal anställda och sjukfrånvaro per kön. " + EMPTY_NOTE.format(n=n),
+        {
+            "namnd": "nämnd",
+            "anstallda": "antal anställda",
+            "anstallda_kvinnor": "antal anställda kvinnor",
+            "anstallda_man": "antal anställda män",
+            "sjukfranvaro_procent": "sjukfrånvaro i procent av ordinarie arbetstid",
+            "sjukfranvaro_kvinnor_procent": "sjukfrånvaro bland kvinnor, %",
+            "sjukfranvaro_man_procent": "sjukfrånvaro bland män, %",
+        },
+        records,
+    )

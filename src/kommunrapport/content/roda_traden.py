@@ -1,0 +1,189 @@
+"""The red thread (röda tråden): every nämnd's goals under the kommun's inriktningsmål.
+
+All nämnders' assessments for a period, each inriktningsmål's assessment, the gaps in the
+chain (inriktningsmål without nämndmål, nämndmål without indicator or activity), their tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kommunrapport.content import formatting as fmt
+from kommunrapport.content import period as per
+from kommunrapport.content.assessment import (
+    Bedomning,
+    InriktningsmalBedomning,
+    assess_inriktningsmal,
+    counts,
+)
+from kommunrapport.content.indikatorer import Indikatordata
+from kommunrapport.content.mal import Maluppfyllelse, maluppfyllelse
+from kommunrapport.content.tables import Kolumn, Tabell
+from kommunrapport.data.model import Kommunmodell
+
+
+@dataclass(frozen=True)
+class RodaTraden:
+    """All nämnders' assessments for a period, and each inriktningsmål's."""
+
+    year: int
+    namnder: dict[str, Maluppfyllelse]
+    inriktningsmal: tuple[InriktningsmalBedomning, ...]
+    aktiviteter_per_mal: dict[str, int]
+
+
+def roda_traden(model: Kommunmodell, data: Indikatordata, period_id: str) -> RodaTraden:
+    p = per.period(model, period_id)
+    by_namnd = {
+        n.id: maluppfyllelse(model, data, period_id, n.id, n.jamforelsegrupp, ()) for n in p.namnder
+    }
+    goals = [g for mu in by_namnd.values() for g in mu.mal]
+    top = tuple(
+        assess_inriktningsmal(im, [g for g in goals if im.id in g.namndmal.inriktningsmal])
+        for im in model.malkedja.inriktningsmal
+    )
+    act = model.table("aktiviteter")
+    act = act[act["period"] == period_id]
+    per_goal = {str(k): int(v) for k, v in act.groupby("namndmal").size().items()}
+    return RodaTraden(p.year, by_namnd, top, per_goal)
+
+
+def _namnd_names(model: Kommunmodell) -> dict[str, str]:
+    return {n.id: n.namn for n in model.organisation.namnder}
+
+
+def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
+    names = _namnd_names(model)
+    rows = []
+    for im in rt.inriktningsmal:
+        if not im.namndmal:
+            rows.append(
+                (im.inriktningsmal.namn, fmt.MISSING, "Inget nämndmål", "0", "0", fmt.MISSING)
+            )
+        for g in im.namndmal:
+            rows.append(
+                (
+                    im.inriktningsmal.namn,
+                    names.get(g.namndmal.namnd, g.namndmal.namnd),
+                    g.namndmal.namn,
+                    str(len(g.indikatorer)),
+                    str(rt.aktiviteter_per_mal.get(g.namndmal.id, 0)),
+                    g.bedomning.text,
+                )
+            )
+    vision = model.malkedja.vision
+    return Tabell(
+        (
+            Kolumn.text("Inriktningsmål", 4),
+            Kolumn.text("Nämnd", 2),
+            Kolumn.text("Nämndmål", 4),
+            Kolumn.tal("Indikatorer", 1),
+            Kolumn.tal("Aktiviteter", 1),
+            Kolumn.text("Bedömning", 2),
+        ),
+        tuple(rows),
+        noter=(
+            f"Vision: {vision}",
+            "Ett nämndmål som bidrar till flera inriktningsmål visas under vart och ett av dem.",
+        ),
+    )
+
+
+def inriktningsmal_tabell(rt: RodaTraden) -> Tabell:
+    rows = tuple(
+        (im.inriktningsmal.namn, str(len(im.namndmal)), im.bedomning.text, im.skal)
+        for im in rt.inriktningsmal
+    )
+    return Tabell(
+        (
+            Kolumn.text("Inriktningsmål", 4),
+            Kolumn.tal("Nämndmål", 1),
+            Kolumn.text("Bedömning", 2),
+            Kolumn.text("Skäl", 4),
+        ),
+        rows,
+        noter=(
+            "Regel: ett inriktningsmål är uppfyllt när alla bedömda nämndmål som bidrar till det "
+            "är uppfyllda, ej uppfyllt när inget är det, annars delvis uppfyllt; utan bedömt "
+            "nämndmål är det ej bedömbart.",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Lucka:
+    typ: str
+    mal: str
+    namnd: str
+    beskrivning: str
+
+
+def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
+    names = _namnd_names(model)
+    out = [
+        Lucka(
+            "Inriktningsmål utan nämndmål",
+            im.inriktningsmal.namn,
+            fmt.MISSING,
+            "Ingen nämnd har ett nämndmål som bidrar till inriktningsmålet.",
+        )
+        for im in rt.inriktningsmal
+        if not im.namndmal
+    ]
+    for namnd_id, mu in rt.namnder.items():
+        for g in mu.mal:
+            if not g.indikatorer:
+                out.append(
+                    Lucka(
+                        "Nämndmål utan indikator",
+                        g.namndmal.namn,
+                        names.get(namnd_id, namnd_id),
+                        "Nämndmålet kan inte följas upp och bedömas.",
+                    )
+                )
+            if rt.aktiviteter_per_mal.get(g.namndmal.id, 0) == 0:
+                out.append(
+                    Lucka(
+                        "Nämndmål utan aktivitet",
+                        g.namndmal.namn,
+                        names.get(namnd_id, namnd_id),
+                        "Ingen aktivitet är kopplad till nämndmålet under perioden.",
+                    )
+                )
+    return out
+
+
+def luckor_tabell(gaps: list[Lucka]) -> Tabell:
+    return Tabell(
+        (
+            Kolumn.text("Lucka", 2),
+            Kolumn.text("Mål", 4),
+            Kolumn.text("Nämnd", 2),
+            Kolumn.text("Följd", 3),
+        ),
+        tuple((g.typ, g.mal, g.namnd, g.beskrivning) for g in gaps),
+        tom="Den röda tråden är hel: alla inriktningsmål har nämndmål och alla nämndmål har "
+        "indikatorer och aktiviteter.",
+    )
+
+
+def maluppfyllelse_namnder_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
+    names = _namnd_names(model)
+    rows = []
+    total: dict[Bedomning, int] = {b: 0 for b in counts([])}
+    for namnd_id, mu in rt.namnder.items():
+        c = mu.counts()
+        for b in c:
+            total[b] += c[b]
+        rows.append((names.get(namnd_id, namnd_id), *(str(c[b]) for b in c), str(len(mu.mal))))
+    summa = ("Hela kommunen", *(str(total[b]) for b in total), str(sum(total.values())))
+    return Tabell(
+        (
+            Kolumn.text("Nämnd", 3),
+            *(Kolumn.tal(b.text, 1) for b in total),
+            Kolumn.tal("Totalt", 1),
+        ),
+        tuple(rows),
+        summa=(summa,),
+        noter=(f"Antal nämndmål per bedömning {rt.year}.",),
+    )

@@ -1,0 +1,89 @@
+"""Reading the project's files for the loader, collecting every problem on the way.
+
+:class:`Collector` reads a YAML file into its pydantic model (keeping the document for
+line numbers) and a table through its registry entry, and gathers each
+:class:`Problem` instead of stopping at the first. It only ever reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+from pydantic import BaseModel
+
+from kommunrapport.data.errors import Problem
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.tableio import TableReadError, read_table_text
+from kommunrapport.data.tablespec import Dataset, type_table
+from kommunrapport.data.yamlio import YamlDocument, parse_model, read_yaml
+
+__all__ = ["FINANSIELLA_MAL", "MALKEDJA", "ORGANISATION", "Collector"]
+
+ORGANISATION = "kommun"
+MALKEDJA = "malkedja"
+FINANSIELLA_MAL = "finansiella_mal"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Collector:
+    def __init__(self, paths: ProjectPaths) -> None:
+        self.paths = paths
+        self.problems: list[Problem] = []
+        self.docs: dict[str, YamlDocument] = {}
+
+    def shown(self, path: Path) -> str:
+        return self.paths.relative(path)
+
+    def yaml_model(self, path: Path, model: type[M]) -> M | None:
+        shown = self.shown(path)
+        doc, problems = read_yaml(path, shown)
+        self.problems.extend(problems)
+        if doc is None:
+            return None
+        self.docs[shown] = doc
+        parsed, problems = parse_model(model, doc, shown)
+        self.problems.extend(problems)
+        return parsed
+
+    def line(self, path: Path, loc: tuple[int | str, ...]) -> int | None:
+        doc = self.docs.get(self.shown(path))
+        return doc.line(loc) if doc else None
+
+    def repeated_ids(self, path: Path, section: str, ids: list[str], what: str) -> None:
+        """A problem at every later occurrence of an id already listed in ``section``."""
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                line = self.line(path, (section, i, "id"))
+                self.add(path, line, "id", f"{what} '{item_id}' finns flera gånger.")
+            seen.add(item_id)
+
+    def add(self, path: Path, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.shown(path), row, column, message))
+
+    def table(self, ds: Dataset) -> tuple[pd.DataFrame | None, str]:
+        files = self.paths.table_candidates(ds.stem)
+        if not files:
+            if not ds.optional:
+                self.add(self.paths.data_dir / f"{ds.stem}.csv", None, None, "filen saknas.")
+            return None, ""
+        if len(files) > 1:
+            self.add(
+                files[1],
+                None,
+                None,
+                f"både {files[0].name} och {files[1].name} finns; behåll en av dem.",
+            )
+        path = files[0]
+        shown = self.shown(path)
+        try:
+            text = read_table_text(path, shown)
+        except TableReadError as err:
+            self.problems.append(err.problem)
+            return None, shown
+        frame, problems = type_table(ds, text, shown)
+        self.problems.extend(problems)
+        return frame, shown

@@ -1,0 +1,258 @@
+"""Importing a Kolada export: ``kommunrapport kolada import``, for a user without network.
+
+:func:`import_export` reads a Kolada CSV (or .xlsx) export in long format and merges it
+into ``data/indikatorutfall.csv`` exactly as a fetch does (see :mod:`.merge`), and
+records the import in ``data/kolada_kalla.yml``. Rows of KPIs that are not Kolada
+indicators of the goal chain are skipped and listed; every bad cell is reported (file,
+row, column) and then nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kommunrapport.data.collector import MALKEDJA
+from kommunrapport.data.errors import DataValidationError, Problem
+from kommunrapport.data.model import Malkedja
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.tableio import TableReadError, parse_number, read_table_text
+from kommunrapport.kolada.areas import known_areas
+from kommunrapport.kolada.common import (
+    KOLADA_SOURCE_NOTE,
+    OUTCOMES,
+    FetchPlanError,
+    Outcome,
+    Triple,
+    area_id,
+    kolada_kpis,
+    local_now,
+    opt_text,
+    parse_year,
+    project_yaml,
+)
+from kommunrapport.kolada.merge import CsvText, commit, merge_outcomes, writable_table
+from kommunrapport.kolada.metadata import provenance_yaml
+
+__all__ = ["IMPORT_COLUMNS", "ImportReport", "import_export"]
+
+
+@dataclass
+class ImportReport:
+    """What an import did; :meth:`summary` is the Swedish text the CLI prints."""
+
+    source: str
+    values: int = 0
+    missing: int = 0
+    deleted: int = 0
+    kpis: tuple[str, ...] = ()
+    skipped_kpis: tuple[str, ...] = ()
+    skipped_areas: tuple[str, ...] = ()
+    written: list[Path] = field(default_factory=list)
+
+    def summary(self, paths: ProjectPaths) -> str:
+        lines = [
+            f"Importerade {self.values} värden för {len(self.kpis)} nyckeltal från {self.source}."
+        ]
+        if self.skipped_kpis:
+            lines.append(
+                "Hoppade över nyckeltal som inte är Kolada-indikatorer i data/malkedja.yml: "
+                + ", ".join(self.skipped_kpis)
+                + "."
+            )
+        if self.skipped_areas:
+            lines.append(
+                "Hoppade över områden som varken är kommunen, riket eller en kommun i "
+                "data/jamforelsegrupper.csv: " + ", ".join(self.skipped_areas) + "."
+            )
+        if self.written:
+            lines.append("Skrev " + ", ".join(paths.relative(p) for p in self.written) + ".")
+        else:
+            lines.append("Inga filer ändrades: datat var redan aktuellt.")
+        lines.append(KOLADA_SOURCE_NOTE)
+        return "\n".join(lines)
+
+
+IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kpi": ("kpi", "kpi_id", "nyckeltal", "nyckeltals-id", "indikator"),
+    "municipality_id": ("municipality_id", "kommun_id", "omrade", "område", "municipality"),
+    "period": ("period", "year", "ar", "år"),
+    "gender": ("gender", "kon", "kön"),
+    "value": ("value", "varde", "värde"),
+    "status": ("status",),
+    "isdeleted": ("isdeleted",),
+}
+"""Accepted columns of a Kolada CSV export (case does not matter; other columns are
+ignored). kpi, municipality_id, period and value are required; gender defaults to T."""
+_REQUIRED_IMPORT = ("kpi", "municipality_id", "period", "value")
+_GENDER_WORDS = {"t": "T", "totalt": "T", "k": "K", "kvinnor": "K", "m": "M", "män": "M"}
+_TRUE_WORDS = {"true", "1", "ja", "sant"}
+
+
+def import_export(
+    paths: ProjectPaths, file: Path, *, now: Callable[[], datetime] | None = None
+) -> ImportReport:
+    """Import a Kolada CSV export (long format; comma or semicolon, decimal point or
+    comma; also .xlsx) into data/indikatorutfall.csv with the same merge as :func:`fetch`.
+
+    Columns (see :data:`IMPORT_COLUMNS`): ``kpi, municipality_id, period, gender, value``
+    and optionally ``status`` and ``isdeleted``. Rows of KPIs that are not Kolada
+    indicators of the goal chain are skipped and listed in the report.
+    """
+    chain = project_yaml(paths, paths.yaml_file(MALKEDJA), Malkedja, [])
+    wanted = set(kolada_kpis(chain))
+    if not wanted:
+        raise FetchPlanError(
+            "data/malkedja.yml har inga indikatorer med 'kalla: kolada'; "
+            "det finns inget att importera."
+        )
+    if not file.is_file():
+        raise FetchPlanError(f"Filen {file} finns inte.")
+    outcomes_file = writable_table(paths, OUTCOMES)
+    shown = paths.relative(file)
+    started = (now or local_now)()
+    try:
+        text = read_table_text(file, shown)
+    except TableReadError as exc:
+        raise DataValidationError([exc.problem]) from None
+    columns = _import_columns(text, shown)
+
+    problems: list[Problem] = []
+    outcomes: dict[tuple[str, str, int, str], Outcome] = {}
+    scope: set[Triple] = set()
+    skipped: set[str] = set()
+    areas, skipped_areas = known_areas(paths), set[str]()
+    report = ImportReport(source=shown)
+    for row, rec in text.iterrows():
+        line = int(str(row))
+
+        def cell(key: str, rec: pd.Series = rec) -> str:
+            name = columns.get(key)
+            return str(rec[name]).strip() if name is not None else ""
+
+        kpi = cell("kpi").upper()
+        if not kpi:
+            problems.append(Problem(shown, line, columns["kpi"], "värde saknas."))
+            continue
+        if kpi not in wanted:
+            skipped.add(kpi)
+            continue
+        area = area_id(cell("municipality_id"))
+        if not area.isdigit() or len(area) != 4:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    columns["municipality_id"],
+                    f"'{area}' är inget Kolada-id för en kommun (fyra siffror, t.ex. 1487)."
+                    if area
+                    else "värde saknas.",
+                )
+            )
+            area = ""
+        year = parse_year(cell("period"))
+        if year is None:
+            problems.append(
+                Problem(shown, line, columns["period"], f"'{cell('period')}' är inget år.")
+            )
+        gender = _GENDER_WORDS.get(cell("gender").lower() or "t")
+        if gender is None:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    columns.get("gender"),
+                    f"'{cell('gender')}' är inget kön (T, K eller M).",
+                )
+            )
+        raw_value = cell("value")
+        try:
+            value = parse_number(raw_value)
+        except ValueError:
+            problems.append(
+                Problem(shown, line, columns["value"], f"'{raw_value}' är inte ett tal.")
+            )
+            continue
+        if not area or year is None or gender is None:
+            continue
+        if areas is not None and area not in areas:
+            skipped_areas.add(area)
+            continue
+        if cell("isdeleted").lower() in _TRUE_WORDS:
+            report.deleted += 1
+            scope.add((kpi, area, year))
+            continue
+        if value is None:
+            report.missing += 1
+            continue
+        key = (kpi, area, year, gender)
+        if key in outcomes:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    columns["kpi"],
+                    f"dubblett: {kpi}, {area}, {year}, {gender} finns redan på en tidigare rad.",
+                )
+            )
+            continue
+        outcomes[key] = Outcome(kpi, area, year, gender, value, opt_text(cell("status")))
+        scope.add((kpi, area, year))
+    if problems:
+        raise DataValidationError(problems)
+
+    table = CsvText.read_or_new(outcomes_file, paths, OUTCOMES)
+    merged, _ = merge_outcomes(table, scope, list(outcomes.values()))
+    report.values = len(outcomes)
+    report.kpis = tuple(sorted({k[0] for k in outcomes}))
+    report.skipped_kpis = tuple(sorted(skipped))
+    report.skipped_areas = tuple(sorted(skipped_areas))
+    entry: dict[str, Any] = {
+        "metod": "import",
+        "tid": started.isoformat(timespec="seconds"),
+        "fil": shown,
+        "kpi": list(report.kpis),
+        "omraden": sorted({k[1] for k in outcomes}),
+        "ar": sorted({k[2] for k in outcomes}),
+        "antal_varden": report.values,
+        "antal_borttagna": report.deleted,
+        "antal_utan_varde": report.missing,
+    }
+    report.written = commit(
+        [
+            (outcomes_file, merged.render()),
+            (paths.kolada_provenance_file, provenance_yaml(paths, entry)),
+        ]
+    )
+    return report
+
+
+def _import_columns(text: pd.DataFrame, shown: str) -> dict[str, str]:
+    present = {str(c).strip().lower(): str(c) for c in text.columns}
+    found: dict[str, str] = {}
+    for key, aliases in IMPORT_COLUMNS.items():
+        for alias in aliases:
+            if alias in present:
+                found[key] = present[alias]
+                break
+    missing = [k for k in _REQUIRED_IMPORT if k not in found]
+    if missing:
+        accepted = "kpi, municipality_id, period, gender, value (och valfritt status, isdeleted)"
+        raise DataValidationError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    k,
+                    f"kolumnen '{k}' saknas i rubrikraden. En Kolada-export ska ha "
+                    f"kolumnerna {accepted}.",
+                )
+                for k in missing
+            ]
+        )
+    return found

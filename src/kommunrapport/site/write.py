@@ -1,0 +1,371 @@
+"""The generated parts of the Quarto project, written before ``quarto render``.
+
+The build calls :func:`prepare_site` after the notebooks are executed. This is the one
+module that writes the generated files, following the site plan
+(:mod:`kommunrapport.site.plan`). It writes only generated files, each of which says so in
+its first line (for a ``.qmd``: the first line of its front matter, since Quarto wants
+``---`` on line 1), or lives under ``_executed/``:
+
+``_webbplats.yml``
+    the website's title, logo and navigation (a menu and a sidebar per period, listing the
+    whole report, the kommun's part and each nämnd's page) and the pages to render; merged
+    into ``_quarto.yml`` through its ``metadata-files``.
+``_perioder.md``
+    the list of reports that the start page includes.
+``reports/<period>/index.qmd``
+    the whole report of a period: the kommun's chapters, then each nämnd's, in params order.
+    Each chapter is the analysts' text with its references made unique within the page
+    (:mod:`kommunrapport.site.chapters`); a job without text gets its scaffold.
+``reports/<period>/_executed/_rapport.yml`` and ``_executed/_rapport/<job>.ipynb``
+    the key figures of every job of the period, and the relabelled notebook copies.
+``reports/<period>/oppna-data/<job>/``
+    the open-data files of each job, copied where the site publishes them.
+
+The analysts' files (``reports/<period>/<job>.qmd``) are read, never written. Before
+returning, every ``embed`` and ``meta nyckeltal`` reference of every page is resolved
+against the executed notebooks and key-figure files
+(:func:`kommunrapport.site.checks.unresolved_references`), so that a broken reference is
+reported in Swedish before Quarto runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from kommunrapport.content import formatting as fmt
+from kommunrapport.data.errors import Problem
+from kommunrapport.data.fsutil import write_atomic
+from kommunrapport.data.model import Kommunmodell, Period
+from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site import opendata_publish
+from kommunrapport.site.chapters import REPORT_KEY, chapter_body, slot, unique_label
+from kommunrapport.site.checks import UnresolvedReferencesError, unresolved_references
+from kommunrapport.site.narrative import (
+    GENERATED_MARK,
+    KEY_PREFIX,
+    KOMMUN_JOB,
+    LABEL_OPTION,
+    is_generated,
+    split_front_matter,
+)
+from kommunrapport.site.plan import Chapter, PeriodSite, SiteError, SitePlan, plan_site
+from kommunrapport.site.scaffold import ensure_project_files, render_narrative
+
+GENERATED_LINE: Final = f"{GENERATED_MARK} build. Ändra inte här: filen skrivs om vid varje bygge."
+OPEN_DATA_MARKER: Final = opendata_publish.MARKER
+
+
+# --- writing generated files -------------------------------------------------------------------
+
+
+def _write_generated(paths: ProjectPaths, path: Path, text: str, written: list[Path]) -> None:
+    """Write a generated file; refuse to replace a file a person wrote."""
+    if path.exists() and not is_generated(path):
+        raise SiteError(
+            f"{paths.relative(path)} skrivs av kommunrapport build, men filen finns redan och "
+            "är inte genererad. Bygget skriver inte över den: flytta texten (t.ex. till "
+            "kommun.qmd eller start-sidan index.qmd) och ta bort filen."
+        )
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    write_atomic(path, data)
+    written.append(path)
+
+
+def _write_output(path: Path, data: bytes, written: list[Path]) -> None:
+    """Write a file under ``_executed/`` (build output only) when its content changed."""
+    if path.is_file() and path.read_bytes() == data:
+        return
+    write_atomic(path, data)
+    written.append(path)
+
+
+def _yaml_text(data: Mapping[str, Any]) -> str:
+    body = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
+    return f"# {GENERATED_LINE}\n{body}"
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def swedish_date(period: Period) -> str:
+    return fmt.long_date(period.slutdatum)
+
+
+# --- relabelled notebooks ----------------------------------------------------------------------
+
+
+def relabel_notebook(notebook: Mapping[str, Any], job: str) -> dict[str, Any]:
+    """A copy of an executed notebook whose cell labels (and ids equal to a label) are made
+    unique within a period report with :func:`~kommunrapport.site.chapters.unique_label`."""
+    nb: dict[str, Any] = copy.deepcopy(dict(notebook))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        lines = ("".join(source) if isinstance(source, list) else str(source)).split("\n")
+        old: str | None = None
+        for i, line in enumerate(lines):
+            if not line.startswith("#|"):
+                break
+            m = LABEL_OPTION.match(line.rstrip())
+            if m:
+                old = m.group("label")
+                lines[i] = f"{m.group('head')}{unique_label(job, old)}"
+        cell["source"] = "\n".join(lines)
+        if old is not None and cell.get("id") == old:
+            cell["id"] = unique_label(job, old)
+    meta = nb.setdefault("metadata", {})
+    meta.setdefault("kommunrapport", {})
+    if isinstance(meta["kommunrapport"], dict):
+        meta["kommunrapport"]["rapportkopia"] = GENERATED_LINE
+    return nb
+
+
+# --- the period report ------------------------------------------------------------------------
+
+
+def _callout(title: str, text: str) -> str:
+    return f'::: {{.callout-warning title="{title}"}}\n{text}\n:::'
+
+
+def _chapter_text(model: Kommunmodell, period: Period, chapter: Chapter) -> str:
+    parts = [f"# {chapter.title} {{#kapitel-{slot(chapter.job)}}}", ""]
+    if not chapter.has_notebook:
+        parts.append(
+            _callout(
+                "Underlag saknas",
+                "Tabellerna och diagrammen för den här delen kunde inte tas fram i "
+                "den här körningen.",
+            )
+        )
+        return "\n".join(parts)
+    if chapter.narrative is None:
+        parts += [
+            _callout(
+                "Utkast",
+                "Texten till den här delen är inte skriven ännu; här visas tabellerna "
+                "och diagrammen.",
+            ),
+            "",
+        ]
+        scaffold = render_narrative(model, period.id, chapter.job)
+        _, body, _ = split_front_matter(scaffold)
+    else:
+        if chapter.status != "klar":
+            parts += [
+                _callout("Utkast", f"Texten i den här delen har status {chapter.status}."),
+                "",
+            ]
+        body = chapter.narrative.body
+    parts.append(chapter_body(body, chapter.job))
+    return "\n".join(parts)
+
+
+def _open_data_links(paths: ProjectPaths, ps: PeriodSite) -> list[str]:
+    lines = []
+    for chapter in ps.chapters:
+        folder = paths.published_open_data_dir(ps.period.id, chapter.job)
+        files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+        if not files:
+            continue
+        links = ", ".join(
+            f"[{p.name}]({p.relative_to(paths.period_dir(ps.period.id)).as_posix()})" for p in files
+        )
+        lines.append(f"- {chapter.title}: {links}")
+    return lines
+
+
+def period_report_text(model: Kommunmodell, ps: PeriodSite) -> str:
+    """The generated ``reports/<period>/index.qmd``."""
+    period = ps.period
+    kommun = model.kommun.namn
+    description = f"{kommun}s uppföljning av mål och ekonomi till och med {swedish_date(period)}."
+    metadata = paths_rel(
+        model.paths.report_metadata_file(period.id), model.paths.period_dir(period.id)
+    )
+    front = [
+        "---",
+        f"# {GENERATED_LINE} Skriv i kommun.qmd och nämndernas .qmd-filer i samma mapp.",
+        f"title: {_q(period.titel)}",
+        f"subtitle: {_q(kommun)}",
+        f"description: {_q(description)}",
+        f"status: {ps.status}",
+        "metadata-files:",
+        f"  - {metadata}",
+        "toc-depth: 2",
+        "---",
+        "",
+    ]
+    body = [_chapter_text(model, period, c) for c in ps.chapters]
+    links = _open_data_links(model.paths, ps)
+    if links:
+        body.append(
+            "\n".join(
+                [
+                    "# Öppna data {#oppna-data}",
+                    "",
+                    "Tabellerna bakom rapporten finns som CSV-filer (UTF-8) för vidareanvändning:",
+                    "",
+                    *links,
+                ]
+            )
+        )
+    return "\n".join(front) + "\n" + "\n\n".join(body) + "\n"
+
+
+def paths_rel(path: Path, start: Path) -> str:
+    return path.relative_to(start).as_posix()
+
+
+# --- navigation -----------------------------------------------------------------------------------
+
+
+def _href(paths: ProjectPaths, path: Path) -> str:
+    return path.relative_to(paths.root).as_posix()
+
+
+def site_config(model: Kommunmodell, sites: Sequence[PeriodSite]) -> dict[str, Any]:
+    """The content of ``_webbplats.yml`` (merged into ``_quarto.yml``)."""
+    paths = model.paths
+    kommun = model.kommun
+    navbar: dict[str, Any] = {}
+    if kommun.logotyp:
+        logo = paths.data_dir / kommun.logotyp
+        if logo.is_file():
+            navbar["logo"] = _href(paths, logo)
+            navbar["logo-alt"] = f"{kommun.namn}, logotyp"
+    ordered = sorted(sites, key=lambda s: s.period.slutdatum, reverse=True)
+    navbar["left"] = [
+        {"text": "Start", "href": "index.qmd"},
+        *(f"sidebar:rapport-{ps.period.id}" for ps in ordered),
+    ]
+    sidebars = []
+    render = []
+    for ps in ordered:
+        pid = ps.period.id
+        report = _href(paths, paths.period_report(pid))
+        render.append(report)
+        contents: list[Any] = [{"text": "Hela rapporten", "href": report}]
+        namnder: list[dict[str, str]] = []
+        for c in ps.chapters:
+            if not c.has_page:
+                continue
+            href = _href(paths, paths.narrative_file(pid, c.job))
+            render.append(href)
+            item = {"text": c.title, "href": href}
+            (contents if c.job == KOMMUN_JOB else namnder).append(item)
+        if namnder:
+            contents.append({"section": "Nämnderna", "contents": namnder})
+        sidebars.append(
+            {
+                "id": f"rapport-{pid}",
+                "title": ps.period.titel,
+                "style": "docked",
+                "contents": contents,
+            }
+        )
+    website: dict[str, Any] = {"title": kommun.namn, "navbar": navbar}
+    if sidebars:
+        website["sidebar"] = sidebars
+    return {"project": {"render": render}, "website": website}
+
+
+def periods_list_text(model: Kommunmodell, sites: Sequence[PeriodSite]) -> str:
+    """The generated ``_perioder.md`` that the start page includes."""
+    paths = model.paths
+    lines = [f"<!-- {GENERATED_LINE} -->", ""]
+    ordered = sorted(sites, key=lambda s: s.period.slutdatum, reverse=True)
+    if not ordered:
+        lines.append("Inga rapporter är byggda ännu.")
+    for ps in ordered:
+        pid = ps.period.id
+        lines.append(
+            f"- [{ps.period.titel}]({_href(paths, paths.period_report(pid))}): hela rapporten, "
+            f"till och med {swedish_date(ps.period)}."
+        )
+        parts = [
+            f"[{c.title}]({_href(paths, paths.narrative_file(pid, c.job))})"
+            for c in ps.chapters
+            if c.has_page
+        ]
+        if parts:
+            lines.append(f"  Delarna var för sig: {', '.join(parts)}.")
+    return "\n".join(lines) + "\n"
+
+
+# --- the build step -------------------------------------------------------------------------------
+
+
+def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> None:
+    paths = model.paths
+    pid = ps.period.id
+    figures: dict[str, Any] = {}
+    for chapter in ps.chapters:
+        if not chapter.has_notebook:
+            continue
+        source = paths.executed_notebook(pid, chapter.job)
+        notebook = json.loads(source.read_text(encoding="utf-8"))
+        copy_ = relabel_notebook(notebook, chapter.job)
+        data = (json.dumps(copy_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        _write_output(paths.report_notebook(pid, chapter.job), data, written)
+        key_file = paths.key_figures_file(pid, chapter.job)
+        if key_file.is_file():
+            loaded = yaml.safe_load(key_file.read_text(encoding="utf-8")) or {}
+            if isinstance(loaded, dict) and isinstance(loaded.get(KEY_PREFIX), dict):
+                figures[slot(chapter.job)] = {KEY_PREFIX: loaded[KEY_PREFIX]}
+    meta_text = _yaml_text({REPORT_KEY: figures})
+    _write_output(paths.report_metadata_file(pid), meta_text.encode("utf-8"), written)
+    _publish_open_data(paths, ps, written)
+    _write_generated(paths, paths.period_report(pid), period_report_text(model, ps), written)
+
+
+def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path]) -> None:
+    pid = ps.period.id
+    root = paths.published_open_data_root(pid)
+    sources = {
+        c.job: paths.open_data_dir(pid, c.job)
+        for c in ps.chapters
+        if c.has_notebook and paths.open_data_dir(pid, c.job).is_dir()
+    }
+    if not opendata_publish.may_replace(root, sources):
+        raise SiteError(
+            f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
+            "inte genererad; flytta filerna därifrån."
+        )
+    written.extend(opendata_publish.publish(root, sources, GENERATED_LINE + "\n"))
+
+
+def prepare_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> SitePlan:
+    """Write every generated file of the Quarto project, then check that every reference
+    of every page resolves.
+
+    ``periods``: the periods to put on the site; by default (None) every period in params
+    whose notebooks have been executed, so that a build of one period keeps the others.
+    Raises :class:`SiteError` when a generated path holds a person's file, and
+    :class:`UnresolvedReferencesError` (a :class:`DataValidationError`) when a page embeds a
+    label or cites a key figure that the executed notebooks do not have.
+    """
+    paths = model.paths
+    written: list[Path] = list(ensure_project_files(paths))
+    sites = plan_site(model, periods)
+    for ps in sites:
+        _write_period(model, ps, written)
+    config = _yaml_text(site_config(model, sites))
+    _write_generated(paths, paths.site_config_file, config, written)
+    _write_generated(paths, paths.periods_include_file, periods_list_text(model, sites), written)
+    plan = SitePlan(tuple(sites), tuple(written))
+    problems: list[Problem] = []
+    for page in plan.pages(paths)[1:]:
+        problems.extend(unresolved_references(paths, page))
+    if problems:
+        raise UnresolvedReferencesError(problems)
+    return plan

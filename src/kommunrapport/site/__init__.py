@@ -8,5 +8,6 @@ Uses the batch, content and data parts. What it offers:
 - :mod:`.plan`, :mod:`.chapters`, :mod:`.write`: which pages the site has, the period
   report's chapters, and the one module that writes the generated files.
 - :mod:`.quarto`: finding Quarto and running the render.
+- :mod:`.wordfiles`: finishing the rendered Word files (contents, header, table layout).
 - :mod:`.preview`: the nbconvert preview of one executed notebook, without Quarto.
 """

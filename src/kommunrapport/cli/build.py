@@ -2,34 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kommunrapport.cli.common import ExitCode, RootOption, err, fail, out, paths_for, warn
+from kommunrapport.cli.common import ExitCode, RootOption, err, fail, out, paths_for
 from kommunrapport.data.errors import DataValidationError, KommunrapportError, os_error_message
 from kommunrapport.data.paths import ProjectPaths
 
 
 def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
-    (reports/<period>/*.qmd). Ändrar inga filer."""
+    (reports/<period>/*.qmd). Säger vad som återstår att fylla i, i tur och ordning.
+    Ändrar inga filer."""
     from kommunrapport.data.checks import empty_table_warnings
     from kommunrapport.data.loader import collect
+    from kommunrapport.data.notices import missing_outcomes
     from kommunrapport.site.checks import narrative_problems
+    from kommunrapport.site.newproject import describe_steps, next_steps
 
     try:
         paths = paths_for(root)
+        steps = next_steps(paths)
         model, problems = collect(paths)
+        notices: list[str] = []
         if model is not None:
             problems = [*problems, *narrative_problems(paths, model)]
+            notices = [*missing_outcomes(model), *map(str, empty_table_warnings(model))]
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
+    if steps:
+        out.print(describe_steps(steps), markup=False, soft_wrap=True)
+    for notice in notices:
+        out.print(f"Varning: {notice}", markup=False, soft_wrap=True)
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
-    for warning in empty_table_warnings(model) if model is not None else []:
-        warn(str(warning))
     out.print("Kontrollen är klar: inga problem hittades.")
 
 
@@ -48,7 +57,10 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Antal parallella jobb (standard: antal kärnor)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Kör om alla jobb även om inget har ändrats.")
+        bool,
+        typer.Option(
+            "--force", help="Kör om alla jobb och rendera alla sidor även om inget har ändrats."
+        ),
     ] = False,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Avbryt vid första misslyckade jobb.")
@@ -71,6 +83,14 @@ def build(
             "kernel: en Jupyter-kärna per anteckningsbok.",
         ),
     ] = "snabb",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Rendera bara detta format: html, docx eller pdf (kan upprepas; standard: alla).",
+        ),
+    ] = None,
     wait: Annotated[
         float | None,
         typer.Option(
@@ -82,18 +102,21 @@ def build(
     ] = None,
 ) -> None:
     """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
-    sätt ihop rapporterna med Quarto."""
+    sätt ihop rapporterna med Quarto (bara de sidor som har ändrats)."""
     from kommunrapport.batch.lock import BuildBusyError, build_lock
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    if publish and formats:
+        raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
     try:
         paths = paths_for(root)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
+    options = _Options(period, namnd, jobs, force, fail_fast, no_render, publish, engine, formats)
     try:
         with build_lock(paths, wait=wait, on_wait=lambda m: out.print(m, markup=False)):
-            _build(paths, period, namnd, jobs, force, fail_fast, no_render, publish, engine)
+            _build(paths, options)
     except BuildBusyError as exc:
         raise fail(str(exc), ExitCode.BUSY) from None
     except OSError as exc:  # e.g. a folder the build writes to is not writable
@@ -101,22 +124,26 @@ def build(
         raise fail(os_error_message(exc, where), ExitCode.USAGE) from None
 
 
-def _build(
-    paths: ProjectPaths,
-    period: list[str] | None,
-    namnd: list[str] | None,
-    jobs: int | None,
-    force: bool,
-    fail_fast: bool,
-    no_render: bool,
-    publish: bool,
-    engine: str,
-) -> None:
+@dataclass(frozen=True)
+class _Options:
+    period: list[str] | None
+    namnd: list[str] | None
+    jobs: int | None
+    force: bool
+    fail_fast: bool
+    no_render: bool
+    publish: bool
+    engine: str
+    formats: list[str] | None
+
+
+def _build(paths: ProjectPaths, o: _Options) -> None:
     """The build, while this process holds the project's build lock."""
+    period, namnd, jobs, force, fail_fast = o.period, o.namnd, o.jobs, o.force, o.fail_fast
+    no_render, publish, engine, formats = o.no_render, o.publish, o.engine, o.formats
     from kommunrapport.batch.progress import (
         ConsoleReporter,
         failure_lines,
-        seconds,
         summary_line,
         summary_table,
     )
@@ -124,11 +151,15 @@ def _build(
     from kommunrapport.data.checks import empty_table_warnings
     from kommunrapport.data.loader import load_model_cached
     from kommunrapport.site.checks import narrative_problems
-    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
+    from kommunrapport.site.incremental import check_format_names, quarto_formats
+    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
+    from kommunrapport.site.render import render_site
+    from kommunrapport.site.render_progress import ConsoleProgress, render_summary
     from kommunrapport.site.status import describe_unfinished, unfinished_narratives
     from kommunrapport.site.write import prepare_site
 
     try:
+        check_format_names(formats or ())
         model = load_model_cached(paths)
         problems = narrative_problems(paths, model)
         if problems:
@@ -142,7 +173,7 @@ def _build(
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
     for warning in empty_table_warnings(model):
-        warn(str(warning))
+        out.print(f"Varning: {warning}", markup=False, soft_wrap=True)
     reporter = ConsoleReporter(out)
     try:
         report = run_build(
@@ -173,8 +204,15 @@ def _build(
         return
     try:
         plan = prepare_site(model)
-        out.print(f"Quarto-projektet är klart: {len(plan.periods)} perioder.")
-        result = render(paths, echo=None if out.is_terminal else print)
+        count = len(plan.periods)
+        out.print(f"Quarto-projektet är klart: {count} {'period' if count == 1 else 'perioder'}.")
+        outcome = render_site(
+            paths,
+            plan.pages(paths),
+            formats=quarto_formats(paths, formats or ()),
+            force=force,
+            progress=ConsoleProgress(out),
+        )
     except QuartoMissingError as exc:
         raise fail(str(exc), ExitCode.QUARTO_MISSING) from None
     except DataValidationError as exc:
@@ -183,7 +221,5 @@ def _build(
         raise fail(str(exc), ExitCode.BUILD_FAILED) from None
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
-    out.print(
-        f"Webbplatsen är renderad till {paths.relative(paths.site_dir)}/ "
-        f"på {seconds(result.seconds)}."
-    )
+    for line in render_summary(outcome, paths):
+        out.print(line, markup=False, soft_wrap=True)

@@ -68,14 +68,17 @@ def _needed_tables(model: Kommunmodell) -> dict[str, str]:
 
 
 def empty_table_warnings(model: Kommunmodell) -> list[Problem]:
-    """A warning for each table the goal chain or the parameters need that has no rows."""
+    """A warning for each table file the goal chain or the parameters need that has only its
+    header row."""
     paths = model.paths
     warnings: list[Problem] = []
     for name, consequence in _needed_tables(model).items():
         if not model.table(name).empty:
             continue
         files = paths.table_candidates(name)
-        shown = paths.relative(files[0] if files else paths.table_csv(name))
+        if not files:  # a table left out (or kept in the workbook): not a header-only file
+            continue
+        shown = paths.relative(files[0])
         warnings.append(
             Problem(shown, None, None, f"tabellen har bara rubrikraden, inga rader; {consequence}.")
         )

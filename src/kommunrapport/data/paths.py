@@ -15,6 +15,7 @@ from kommunrapport.data.errors import ProjectNotFoundError
 ROOT_ENV = "KOMMUNRAPPORT_ROOT"
 MARKER = Path("params") / "perioder.yml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
+WORKBOOK_NAME = "kommunrapport.xlsx"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class ProjectPaths:
     def table_candidates(self, stem: str) -> list[Path]:
         """Existing files for a table dataset: ``<stem>.csv`` and/or ``<stem>.xlsx``."""
         return [p for s in TABLE_SUFFIXES if (p := self.data_dir / f"{stem}{s}").exists()]
+
+    @property
+    def workbook_file(self) -> Path:
+        """The one workbook that may hold every table, a sheet per table (``excel-mall``)."""
+        return self.data_dir / WORKBOOK_NAME
 
     def table_csv(self, stem: str) -> Path:
         """Where a tool writes the table dataset ``stem`` (always CSV)."""
@@ -91,6 +97,17 @@ class ProjectPaths:
     def quarto_config(self) -> Path:
         return self.root / "_quarto.yml"
 
+    def site_output(self, page: Path, extension: str) -> Path:
+        """Where Quarto writes a page's output: ``reports/2022-12/kfn.qmd`` as ``.html`` is
+        ``_site/reports/2022-12/kfn.html`` (docx and PDF beside it)."""
+        rel = page.relative_to(self.root).with_suffix(extension)
+        return self.site_dir / rel
+
+    def site_support_dir(self, page: Path) -> Path:
+        """A page's figures and other files in ``_site/`` (``<stem>_files/``)."""
+        rel = page.relative_to(self.root)
+        return self.site_dir / rel.parent / f"{rel.stem}_files"
+
     # --- the Quarto project (see kommunrapport.site.write and kommunrapport.site.narrative) ----
     def narrative_file(self, period: str, job: str) -> Path:
         """The analysts' text for a nämnd (or ``kommun``) and period; never written by a build."""
@@ -147,6 +164,11 @@ class ProjectPaths:
     @property
     def build_cache_file(self) -> Path:
         return self.state_dir / "build-cache.json"
+
+    @property
+    def render_cache_file(self) -> Path:
+        """Fingerprint of each page and format Quarto last rendered successfully."""
+        return self.state_dir / "render-cache.json"
 
     @property
     def model_cache_file(self) -> Path:

@@ -221,21 +221,7 @@ def _xlsx_rows(sheet: Any, shown: str) -> list[list[str]]:
     return rows
 
 
-def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
-    _check_file_size(path, shown)
-    _check_xlsx_unpacked(path, shown)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TableReadError(
-            Problem(shown, None, None, f"kan inte läsa Excel-filen ({exc}).")
-        ) from exc
-    try:
-        rows = _xlsx_rows(workbook.worksheets[0], shown)
-    finally:
-        workbook.close()
+def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
     if not rows or not any(rows[0]):
         raise TableReadError(Problem(shown, None, None, "filen är tom (ingen rubrikrad)."))
     header = [h for h in rows[0]]
@@ -248,6 +234,55 @@ def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
     )
     frame.index = pd.Index([n for n, _ in numbered], name="rad")
     return frame
+
+
+def _open_workbook(path: Path, shown: str) -> Any:
+    from openpyxl import load_workbook
+
+    _check_file_size(path, shown)
+    _check_xlsx_unpacked(path, shown)
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise TableReadError(
+            Problem(shown, None, None, f"kan inte läsa Excel-filen ({exc}).")
+        ) from exc
+
+
+def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
+    workbook = _open_workbook(path, shown)
+    try:
+        rows = _xlsx_rows(workbook.worksheets[0], shown)
+    finally:
+        workbook.close()
+    return _sheet_frame(rows, shown)
+
+
+def sheet_shown(shown: str, sheet: str) -> str:
+    """How a sheet of a workbook is named in a problem: ``data/x.xlsx, blad 'namn'``."""
+    return f"{shown}, blad '{sheet}'"
+
+
+def read_workbook_text(
+    path: Path, shown: str, sheets: set[str]
+) -> dict[str, pd.DataFrame | Problem]:
+    """The sheets named in ``sheets`` that the workbook has, each read as text cells (like
+    :func:`read_table_text`), or the problem that kept a sheet from being read. Raises
+    :class:`TableReadError` when the workbook cannot be opened at all."""
+    workbook = _open_workbook(path, shown)
+    out: dict[str, pd.DataFrame | Problem] = {}
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.title not in sheets:
+                continue
+            try:
+                rows = _xlsx_rows(sheet, sheet_shown(shown, sheet.title))
+                out[sheet.title] = _sheet_frame(rows, sheet_shown(shown, sheet.title))
+            except TableReadError as err:
+                out[sheet.title] = err.problem
+    finally:
+        workbook.close()
+    return out
 
 
 def read_table_text(path: Path, shown: str) -> pd.DataFrame:

@@ -261,8 +261,18 @@ def parse_narrative(text: str) -> Narrative:
     )
 
 
+_PARSED: dict[bytes, Narrative] = {}
+
+
 def read_narrative(path: Path) -> Narrative:
-    return parse_narrative(path.read_bytes().decode("utf-8-sig"))
+    """The parsed file. A build reads each page several times (check, plan, references),
+    so the same bytes are parsed once per process."""
+    data = path.read_bytes()
+    if data not in _PARSED:
+        if len(_PARSED) > 500:
+            _PARSED.clear()
+        _PARSED[data] = parse_narrative(data.decode("utf-8-sig"))
+    return _PARSED[data]
 
 
 def is_generated(path: Path) -> bool:
@@ -340,9 +350,11 @@ def _key_names(keys: Any) -> frozenset[str]:
     return frozenset(str(k) for k in keys)
 
 
-def period_jobs(period: Period) -> list[str]:
-    """The jobs of a period in report order: the kommun, then the nämnder as params give."""
-    return [KOMMUN_JOB, *(n.id for n in period.namnder)]
+def period_jobs(model: Kommunmodell, period: Period) -> list[str]:
+    """The jobs of a period in report order: the kommun (when the period has kommun-level
+    data, see :meth:`Kommunmodell.has_kommun_chapter`), then the nämnder as params give."""
+    kommun = [KOMMUN_JOB] if model.has_kommun_chapter(period.id) else []
+    return [*kommun, *(n.id for n in period.namnder)]
 
 
 def job_title(model: Kommunmodell, job: str) -> str:

@@ -45,6 +45,26 @@ def is_half_written(root: Path, sources: Mapping[str, Path]) -> bool:
     return True
 
 
+def is_current(root: Path, sources: Mapping[str, Path]) -> bool:
+    """Whether the generated ``root`` already holds exactly a ``copy2`` of each source file
+    (same size and modification time): then nothing is written."""
+    if not is_generated(root):
+        return False
+    wanted = {
+        f"{job}/{f.name}": f for job, source in sources.items() for f in _source_files(source)
+    }
+    present = {
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != MARKER
+    }
+    if present != set(wanted):
+        return False
+    for name, source in wanted.items():
+        a, b = source.stat(), (root / name).stat()
+        if a.st_size != b.st_size or a.st_mtime_ns != b.st_mtime_ns:
+            return False
+    return True
+
+
 def may_replace(root: Path, sources: Mapping[str, Path]) -> bool:
     """Whether the build may replace ``root``: it is absent, generated or half-written."""
     return not root.exists() or is_generated(root) or is_half_written(root, sources)

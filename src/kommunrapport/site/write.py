@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -43,6 +44,7 @@ from kommunrapport.data.errors import Problem
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site import opendata_publish
 from kommunrapport.site.chapters import REPORT_KEY, chapter_body, slot, unique_label
 from kommunrapport.site.checks import UnresolvedReferencesError, unresolved_references
@@ -59,6 +61,7 @@ from kommunrapport.site.scaffold import ensure_project_files, render_narrative
 
 GENERATED_LINE: Final = f"{GENERATED_MARK} build. Ändra inte här: filen skrivs om vid varje bygge."
 OPEN_DATA_MARKER: Final = opendata_publish.MARKER
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 # --- writing generated files -------------------------------------------------------------------
@@ -88,7 +91,7 @@ def _write_output(path: Path, data: bytes, written: list[Path]) -> None:
 
 
 def _yaml_text(data: Mapping[str, Any]) -> str:
-    body = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump(dict(data), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100)
     return f"# {GENERATED_LINE}\n{body}"
 
 
@@ -213,7 +216,8 @@ def period_report_text(model: Kommunmodell, ps: PeriodSite) -> str:
                 [
                     "# Öppna data {#oppna-data}",
                     "",
-                    "Tabellerna bakom rapporten finns som CSV-filer (UTF-8) för vidareanvändning:",
+                    f"Tabellerna bakom {kommun}s rapport finns som CSV-filer (UTF-8) för "
+                    "vidareanvändning:",
                     "",
                     *links,
                 ]
@@ -249,7 +253,7 @@ def site_config(model: Kommunmodell, sites: Sequence[PeriodSite]) -> dict[str, A
         *(f"sidebar:rapport-{ps.period.id}" for ps in ordered),
     ]
     sidebars = []
-    render = []
+    render = [_href(paths, paths.site_index)]
     for ps in ordered:
         pid = ps.period.id
         report = _href(paths, paths.period_report(pid))
@@ -312,14 +316,10 @@ def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> N
     for chapter in ps.chapters:
         if not chapter.has_notebook:
             continue
-        source = paths.executed_notebook(pid, chapter.job)
-        notebook = json.loads(source.read_text(encoding="utf-8"))
-        copy_ = relabel_notebook(notebook, chapter.job)
-        data = (json.dumps(copy_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        _write_output(paths.report_notebook(pid, chapter.job), data, written)
+        _write_report_notebook(paths, pid, chapter.job, written)
         key_file = paths.key_figures_file(pid, chapter.job)
         if key_file.is_file():
-            loaded = yaml.safe_load(key_file.read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(key_file.read_text(encoding="utf-8")) or {}
             if isinstance(loaded, dict) and isinstance(loaded.get(KEY_PREFIX), dict):
                 figures[slot(chapter.job)] = {KEY_PREFIX: loaded[KEY_PREFIX]}
     meta_text = _yaml_text({REPORT_KEY: figures})
@@ -328,7 +328,22 @@ def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> N
     _write_generated(paths, paths.period_report(pid), period_report_text(model, ps), written)
 
 
+def _write_report_notebook(paths: ProjectPaths, pid: str, job: str, written: list[Path]) -> None:
+    """The relabelled copy of a job's executed notebook. The copy takes the source's
+    modification time, so an unchanged source is not parsed and copied again."""
+    source, target = paths.executed_notebook(pid, job), paths.report_notebook(pid, job)
+    stamp = source.stat()
+    if target.is_file() and target.stat().st_mtime_ns == stamp.st_mtime_ns:
+        return
+    copy_ = relabel_notebook(json.loads(source.read_text(encoding="utf-8")), job)
+    data = (json.dumps(copy_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    _write_output(target, data, written)
+    os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+
 def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path]) -> None:
+    """Publish the open data where the site serves it, whole (see opendata_publish); left
+    as it is when unchanged."""
     pid = ps.period.id
     root = paths.published_open_data_root(pid)
     sources = {
@@ -341,6 +356,8 @@ def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path])
             f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
             "inte genererad; flytta filerna därifrån."
         )
+    if opendata_publish.is_current(root, sources):
+        return
     written.extend(opendata_publish.publish(root, sources, GENERATED_LINE + "\n"))
 
 

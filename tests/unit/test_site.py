@@ -379,6 +379,8 @@ def test_a_failure_while_publishing_keeps_the_previous_open_data(
 ) -> None:
     prepare_site(load_model(built))
     before = _published(built)
+    source = built.open_data_dir(PERIOD, "bun") / "drift.csv"
+    source.write_text("verksamhet,budget\nSkola,4321\n", encoding="utf-8")  # new open data
     copies: list[object] = []
     real_copy = shutil.copy2
 
@@ -395,7 +397,7 @@ def test_a_failure_while_publishing_keeps_the_previous_open_data(
     assert _published(built) == before  # readers still see the whole previous folder
     assert [p.name for p in built.period_dir(PERIOD).iterdir() if p.name.startswith(".")] == []
     prepare_site(load_model(built))
-    assert _published(built) == before
+    assert _published(built) == {**before, "bun/drift.csv": source.read_bytes()}
 
 
 def test_a_persons_files_in_the_open_data_folder_are_kept(built: ProjectPaths) -> None:

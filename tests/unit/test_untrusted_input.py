@@ -134,7 +134,11 @@ def test_yaml_nested_thousands_deep_is_a_problem_not_a_crash(
     minimal_project.yaml_file("malkedja").write_text(
         "vision: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8"
     )
-    assert "djupt nästlad" in _at(check(minimal_project), "data/malkedja.yml", None, None)
+    # libyaml's loader stops at its depth limit on line 1; the pure-Python one (RecursionError)
+    # cannot say where
+    problems = [p for p in check(minimal_project) if p.file == "data/malkedja.yml"]
+    assert [p.row for p in problems] in ([1], [None]), problems
+    assert "djupt nästlad" in problems[0].message
     code, _ = _check_cli(minimal_project)
     assert code == ExitCode.DATA_INVALID
 

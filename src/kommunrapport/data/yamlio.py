@@ -72,8 +72,12 @@ def parse_yaml(text: str) -> YamlDocument:
 
 
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` with libyaml's loader when it is available."""
-    return yaml.load(text, Loader=_Loader)
+    """``yaml.safe_load`` with libyaml's loader when it is available; raises a
+    :class:`yaml.YAMLError` (never a RecursionError) for any text that is not YAML."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        raise YamlTooDeepError() from None
 
 
 def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:

@@ -22,7 +22,7 @@ from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Perioder
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.data.yamlio import parse_model, read_yaml
+from kommunrapport.data.yamlio import load_yaml, parse_model, read_yaml
 from kommunrapport.site.narrative import KOMMUN_JOB, KOMMUN_TITLE
 
 TEMPLATE = "forhandsvisning"
@@ -61,7 +61,7 @@ def alt_text(options: dict[str, Any]) -> str:
 
 def _organisation(paths: ProjectPaths) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(paths.yaml_file("kommun").read_text(encoding="utf-8")) or {}
+        data = load_yaml(paths.yaml_file("kommun").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

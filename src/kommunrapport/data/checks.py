@@ -56,9 +56,6 @@ def _needed_tables(model: Kommunmodell) -> dict[str, str]:
         needed["indikatorutfall"] = "målkedjans indikatorer saknar då utfall"
     if chain.namndmal:
         needed["aktiviteter"] = "nämndmålen får då inga aktiviteter"
-    if any(p.namnder for p in model.perioder.perioder):
-        needed["internkontroll"] = "nämndernas internkontroll blir då tom"
-        needed["investeringar"] = "nämndernas investeringar blir då tomma"
     if model.perioder.perioder:
         needed["resultatrakning"] = "kommunens resultaträkning blir då tom"
         needed["balansrakning"] = "kommunens balansräkning blir då tom"

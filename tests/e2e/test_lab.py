@@ -123,11 +123,8 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
         "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
         "IPYTHONDIR": str(jupyter / "ipython"),
     }
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # CI containers run as root; Jupyter refuses that unless the user's config allows it.
-        (jupyter / "config" / "jupyter_server_config.json").write_text(
-            json.dumps({"ServerApp": {"allow_root": True}}), encoding="utf-8"
-        )
+    # No allow_root in Jupyter's config: as root (CI containers), `kommunrapport lab` itself
+    # must start the server, with a Swedish warning (see test_as_root_...).
     return env
 
 
@@ -226,6 +223,18 @@ def sync_and_append(lab: RunningLab, session: dict[str, str], added: str) -> str
         return seen
 
     return asyncio.run(run())
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="the superuser case: runs where the tests run as root (CI containers)",
+)
+def test_as_root_the_lab_starts_with_a_swedish_warning(lab: RunningLab) -> None:
+    # The fixture has waited for the server to answer: Jupyter did not refuse root.
+    assert lab.request("GET", "/api/status")
+    warning = lab.stderr.read_text(encoding="utf-8")
+    assert "Varning:" in warning and "Du kör som root" in warning, warning
+    assert "Running as root is not recommended" not in warning
 
 
 def test_lab_serves_the_project_collaboratively_and_stops_cleanly(lab: RunningLab) -> None:

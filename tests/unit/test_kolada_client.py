@@ -234,3 +234,35 @@ def test_url_joins_ids_with_commas() -> None:
     client = KoladaClient(base_url="https://api.kolada.se/v3")
     url = client.url("data", "kpi", ["N1", "N2"], "municipality", ["0180"], "year", ["2022"])
     assert url == "https://api.kolada.se/v3/data/kpi/N1,N2/municipality/0180/year/2022"
+
+
+@pytest.mark.parametrize(
+    "where", ["file", "other-host", "other-port", "ftp"], ids=lambda w: f"next_url-{w}"
+)
+def test_next_url_is_followed_only_to_the_api_host(
+    server: FakeKolada, tmp_path: Path, where: str
+) -> None:
+    local = tmp_path / "sida.json"
+    local.write_text(json.dumps({"values": [{"id": "FRAN-FIL"}], "next_url": None}))
+    host, port = server.root_url.removeprefix("http://").split(":")
+    target = {
+        "file": local.as_uri(),
+        "other-host": f"http://localhost.invalid:{port}/v3/kpi/N15419?page=2",
+        "other-port": f"http://{host}:{int(port) + 1}/v3/kpi/N15419?page=2",
+        "ftp": f"ftp://{host}:{port}/v3/kpi/N15419?page=2",
+    }[where]
+    body = json.dumps({"values": [{"id": "N15419"}], "next_url": target}).encode()
+    server.fault(Fault("/kpi/", status=200, body=body))
+    client = client_for(server, [])
+    with pytest.raises(KoladaResponseError, match="hämtas inte") as info:
+        client.get_all(client.url("kpi", KPIS))
+    assert target in str(info.value)
+    assert client.http_requests == 1  # nothing was asked of the other address
+
+
+def test_a_relative_next_url_on_the_api_host_is_followed(server: FakeKolada) -> None:
+    body = json.dumps({"values": [{"id": "N15419"}], "next_url": "/v3/kpi/N07403"}).encode()
+    server.fault(Fault("/kpi/N15419", status=200, body=body))
+    client = client_for(server, [])
+    items = client.get_all(client.url("kpi", ["N15419"]))
+    assert [i["id"] for i in items] == ["N15419", "N07403"]

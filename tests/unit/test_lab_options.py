@@ -10,7 +10,14 @@ from typer.testing import CliRunner
 
 from kommunrapport.cli import app
 from kommunrapport.cli.common import ExitCode
-from kommunrapport.collab.lab import LabError, LabSession, is_loopback, prepare_lab, sharing_warning
+from kommunrapport.collab.lab import (
+    LabError,
+    LabSession,
+    is_loopback,
+    prepare_lab,
+    root_warning,
+    sharing_warning,
+)
 from kommunrapport.data.paths import ProjectPaths
 
 
@@ -103,3 +110,20 @@ def test_cli_prints_the_url_and_the_warning_then_runs_the_lab(
     assert f"Öppna: {session.url}" in result.output
     assert "Varning:" in result.output
     assert "kan köra kod" in result.output
+
+
+@pytest.mark.parametrize("as_root", [True, False], ids=["root", "user"])
+def test_as_root_jupyter_is_allowed_to_start_with_a_swedish_warning(
+    project: ProjectPaths, monkeypatch: pytest.MonkeyPatch, as_root: bool
+) -> None:
+    monkeypatch.setattr("kommunrapport.collab.lab.running_as_root", lambda: as_root)
+    started: list[LabSession] = []
+    monkeypatch.setattr("kommunrapport.collab.lab.run_lab", started.append)
+
+    result = CliRunner().invoke(app, ["lab", "--rot", str(project.root), "--port", "0"])
+
+    assert result.exit_code == ExitCode.OK, result.output
+    (session,) = started
+    assert ("--ServerApp.allow_root=True" in session.argv()) is as_root
+    assert (root_warning(session) is not None) is as_root
+    assert ("Varning: Du kör som root" in result.output) is as_root

@@ -62,6 +62,42 @@ def test_preview_command(built: ProjectPaths) -> None:
     assert "Traceback" not in missing.output
 
 
+@pytest.mark.parametrize(
+    ("period", "job"),
+    [
+        ("../../..", "bun"),
+        ("2022-08", "../../../data/kommun"),
+        ("2022-08", "/etc/passwd"),
+        ("/tmp", "bun"),
+        ("2022-12", "bun"),
+        ("2022-08", "okand"),
+    ],
+    ids=[
+        "period-dotdot",
+        "job-dotdot",
+        "job-absolute",
+        "period-absolute",
+        "period-unknown",
+        "job-unknown",
+    ],
+)
+def test_preview_accepts_only_a_known_period_and_job(
+    built: ProjectPaths, period: str, job: str
+) -> None:
+    before = sorted(p for p in built.root.parent.rglob("*"))
+    with pytest.raises(PreviewError, match=r"Okänd (period|nämnd)"):
+        preview(built, period, job)
+    result = runner.invoke(app, ["preview", period, job, "--rot", str(built.root)])
+    assert result.exit_code == ExitCode.USAGE
+    assert "Okänd" in result.output and "Traceback" not in result.output
+    assert sorted(p for p in built.root.parent.rglob("*")) == before  # nothing written
+
+
+def test_preview_of_the_kommun_job_is_known(built: ProjectPaths) -> None:
+    with pytest.raises(PreviewError, match="finns inte"):  # known, but not built
+        preview(built, "2022-08", "kommun")
+
+
 def test_preview_shows_the_report_not_the_templates_notes(minimal_project: ProjectPaths) -> None:
     from pathlib import Path
 

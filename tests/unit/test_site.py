@@ -355,3 +355,57 @@ def test_the_draft_filter_adds_a_banner_unless_the_text_is_klar(
     ).stdout
     assert ('class="callout-warning kommunrapport-utkast"' in out) == banner
     assert ("Utkast" in out) == banner
+
+
+# --- the published open data (issue 17, item 5) -----------------------------------------------
+
+
+def _published(paths: ProjectPaths) -> dict[str, bytes]:
+    root = paths.period_dir(PERIOD) / "oppna-data"
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_half_written_open_data_folder_is_recognised_and_replaced(built: ProjectPaths) -> None:
+    prepare_site(load_model(built))
+    whole = _published(built)
+    assert ".genererad" in whole and "bun/drift.csv" in whole
+    # What a build killed while copying left: no marker yet, one job missing, a file cut.
+    root = built.period_dir(PERIOD) / "oppna-data"
+    (root / ".genererad").unlink()
+    shutil.rmtree(root / "sn")
+    (root / "bun" / "drift.csv").write_bytes(whole["bun/drift.csv"][:5])
+    prepare_site(load_model(built))
+    assert _published(built) == whole
+
+
+def test_a_failure_while_publishing_keeps_the_previous_open_data(
+    built: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare_site(load_model(built))
+    before = _published(built)
+    source = built.open_data_dir(PERIOD, "bun") / "drift.csv"
+    source.write_text("verksamhet,budget\nSkola,4321\n", encoding="utf-8")  # new open data
+    copies: list[object] = []
+    real_copy = shutil.copy2
+
+    def copy_then_fail(src: object, dst: object) -> object:
+        if copies:
+            raise OSError("disken är full")
+        copies.append(dst)
+        return real_copy(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shutil, "copy2", copy_then_fail)
+    with pytest.raises(OSError, match="disken är full"):
+        prepare_site(load_model(built))
+    monkeypatch.undo()
+    assert _published(built) == before  # readers still see the whole previous folder
+    assert [p.name for p in built.period_dir(PERIOD).iterdir() if p.name.startswith(".")] == []
+    prepare_site(load_model(built))
+    assert _published(built) == {**before, "bun/drift.csv": source.read_bytes()}
+
+
+def test_a_persons_files_in_the_open_data_folder_are_kept(built: ProjectPaths) -> None:
+    own = write_text(built.period_dir(PERIOD) / "oppna-data" / "bun" / "min-analys.csv", "x\n")
+    with pytest.raises(SiteError, match="inte genererad"):
+        prepare_site(load_model(built))
+    assert own.read_text(encoding="utf-8") == "x\n"

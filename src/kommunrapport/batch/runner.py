@@ -35,7 +35,7 @@ from kommunrapport.batch import figure_files
 from kommunrapport.batch.cache import BuildCache, Fingerprinter
 from kommunrapport.batch.jobs import Job, notebook_source, plan, validate_jobs
 from kommunrapport.content.opendata.tabell import OpenTable
-from kommunrapport.data.fsutil import write_atomic
+from kommunrapport.data.fsutil import replace_dir, staging_dir, write_atomic
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ROOT_ENV, ProjectPaths
 
@@ -254,10 +254,8 @@ def _write_companions(paths: ProjectPaths, job: Job, model: Kommunmodell) -> Non
 def write_open_data(target: Path, tables: Mapping[str, OpenTable]) -> None:
     """Replace the folder ``target`` with the tables as UTF-8 CSV, all at once."""
     import shutil
-    import tempfile
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = staging_dir(target)
     try:
         described: list[tuple[str, str, str]] = []
         for name, table in tables.items():
@@ -270,12 +268,7 @@ def write_open_data(target: Path, tables: Mapping[str, OpenTable]) -> None:
         pd.DataFrame(described, columns=["tabell", "kolumn", "beskrivning"]).to_csv(
             staging / "kolumner.csv", index=False, encoding="utf-8"
         )
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kommunrapport.cli.common import ExitCode, RootOption, err, fail, out, paths_for
-from kommunrapport.data.errors import DataValidationError, KommunrapportError
+from kommunrapport.data.errors import DataValidationError, KommunrapportError, os_error_message
+from kommunrapport.data.paths import ProjectPaths
 
 
 def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
     (reports/<period>/*.qmd). Säger vad som återstår att fylla i, i tur och ordning.
     Ändrar inga filer."""
+    from kommunrapport.data.checks import empty_table_warnings
     from kommunrapport.data.loader import collect
     from kommunrapport.data.notices import missing_outcomes
     from kommunrapport.site.checks import narrative_problems
@@ -28,7 +32,7 @@ def check(root: RootOption = None) -> None:
         notices: list[str] = []
         if model is not None:
             problems = [*problems, *narrative_problems(paths, model)]
-            notices = missing_outcomes(model)
+            notices = [*missing_outcomes(model), *map(str, empty_table_warnings(model))]
             todo = uncovered(model)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
@@ -100,9 +104,56 @@ def build(
             help="Rendera bara detta format: html, docx eller pdf (kan upprepas; standard: alla).",
         ),
     ] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--vanta",
+            min=0,
+            help="Om ett annat bygge pågår i projektet: vänta högst så här många sekunder "
+            "(standard: vänta tills det är klart; 0: vänta inte).",
+        ),
+    ] = None,
 ) -> None:
     """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
     sätt ihop rapporterna med Quarto (bara de sidor som har ändrats)."""
+    from kommunrapport.batch.lock import BuildBusyError, build_lock
+
+    if engine not in ("snabb", "kernel"):
+        raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    if publish and formats:
+        raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
+    try:
+        paths = paths_for(root)
+    except KommunrapportError as exc:
+        raise fail(str(exc), ExitCode.USAGE) from None
+    options = _Options(period, namnd, jobs, force, fail_fast, no_render, publish, engine, formats)
+    try:
+        with build_lock(paths, wait=wait, on_wait=lambda m: out.print(m, markup=False)):
+            _build(paths, options)
+    except BuildBusyError as exc:
+        raise fail(str(exc), ExitCode.BUSY) from None
+    except OSError as exc:  # e.g. a folder the build writes to is not writable
+        where = paths.relative(Path(exc.filename)) if exc.filename else None
+        raise fail(os_error_message(exc, where), ExitCode.USAGE) from None
+
+
+@dataclass(frozen=True)
+class _Options:
+    period: list[str] | None
+    namnd: list[str] | None
+    jobs: int | None
+    force: bool
+    fail_fast: bool
+    no_render: bool
+    publish: bool
+    engine: str
+    formats: list[str] | None
+
+
+def _build(paths: ProjectPaths, o: _Options) -> None:
+    """The build, while this process holds the project's build lock."""
+    period, namnd, jobs, force, fail_fast = o.period, o.namnd, o.jobs, o.force, o.fail_fast
+    no_render, publish, engine, formats = o.no_render, o.publish, o.engine, o.formats
     from kommunrapport.batch.progress import (
         ConsoleReporter,
         failure_lines,
@@ -110,6 +161,7 @@ def build(
         summary_table,
     )
     from kommunrapport.batch.runner import build as run_build
+    from kommunrapport.data.checks import empty_table_warnings
     from kommunrapport.data.loader import load_model_cached
     from kommunrapport.site.checks import narrative_problems
     from kommunrapport.site.incremental import check_format_names, quarto_formats
@@ -119,13 +171,8 @@ def build(
     from kommunrapport.site.status import describe_unfinished, unfinished_narratives
     from kommunrapport.site.write import prepare_site
 
-    if engine not in ("snabb", "kernel"):
-        raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
-    if publish and formats:
-        raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
     try:
         check_format_names(formats or ())
-        paths = paths_for(root)
         model = load_model_cached(paths)
         problems = narrative_problems(paths, model)
         if problems:
@@ -138,6 +185,8 @@ def build(
         raise fail(str(exc), ExitCode.DATA_INVALID) from None
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
+    for warning in empty_table_warnings(model):
+        out.print(f"Varning: {warning}", markup=False, soft_wrap=True)
     reporter = ConsoleReporter(out)
     try:
         report = run_build(

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from kommunrapport.cli.common import ExitCode, RootOption, err, fail, out, paths_for
+from kommunrapport.cli.common import ExitCode, RootOption, fail, out, paths_for, warn
 from kommunrapport.data.errors import KommunrapportError
 
 
@@ -31,15 +30,15 @@ def lab(
     ] = True,
 ) -> None:
     """Starta JupyterLab med realtidssamarbete i projektets rotkatalog."""
-    from kommunrapport.collab.lab import prepare_lab, run_lab, sharing_warning
+    from kommunrapport.collab.lab import prepare_lab, root_warning, run_lab, sharing_warning
 
     try:
         session = prepare_lab(paths_for(root), ip=ip, port=port, open_browser=browser)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
-    warning = sharing_warning(session)
-    if warning:
-        err.print(f"[bold yellow]Varning:[/] {escape(warning)}", soft_wrap=True)
+    for warning in (sharing_warning(session), root_warning(session)):
+        if warning:
+            warn(warning)
     out.print(
         f"JupyterLab med realtidssamarbete startar i {session.paths.root}",
         markup=False,

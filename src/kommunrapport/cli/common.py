@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     QUARTO_MISSING = 4
     NOT_READY = 5
     NETWORK = 6
+    BUSY = 7
     INTERNAL = 70
 
 
@@ -48,3 +49,7 @@ def paths_for(root: Path | None) -> ProjectPaths:
 def fail(message: str, code: ExitCode) -> typer.Exit:
     err.print(f"[bold red]Fel:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(int(code))
+
+
+def warn(message: str) -> None:
+    err.print(f"[bold yellow]Varning:[/] {escape(message)}", soft_wrap=True)

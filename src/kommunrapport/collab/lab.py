@@ -47,6 +47,8 @@ class LabSession:
     port: int
     token: str
     open_browser: bool
+    as_root: bool = False
+    """Run as the superuser: Jupyter refuses that unless told to (see :func:`root_warning`)."""
 
     @property
     def url(self) -> str:
@@ -76,6 +78,7 @@ class LabSession:
             f"--SQLiteYStore.db_path={paths.lab_ystore_file}",
             f"--YDocExtension.session_store_path={paths.lab_sessions_file}",
             f"--BaseFileIdManager.db_path={paths.lab_file_ids_file}",
+            *(["--ServerApp.allow_root=True"] if self.as_root else []),
         ]
 
 
@@ -101,6 +104,21 @@ def sharing_warning(session: LabSession) -> str | None:
     )
 
 
+def root_warning(session: LabSession) -> str | None:
+    """The Swedish warning shown when the lab runs as root (Jupyter is then told to allow it,
+    rather than print the address and stop with an English error)."""
+    if not session.as_root:
+        return None
+    return (
+        "Du kör som root (superanvändare). JupyterLab startas ändå, men all kod i labbet "
+        "körs då med full behörighet över datorn. Kör hellre som en vanlig användare."
+    )
+
+
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def prepare_lab(
     paths: ProjectPaths,
     *,
@@ -108,11 +126,13 @@ def prepare_lab(
     port: int = DEFAULT_PORT,
     open_browser: bool = True,
     token: str | None = None,
+    as_root: bool | None = None,
 ) -> LabSession:
     """Check that JupyterLab can start as asked and decide its port and token.
 
-    ``port=0`` picks a free port. Raises :class:`LabError` (Swedish message) when the
-    collaboration extension is missing, the address is unknown or the port is taken.
+    ``port=0`` picks a free port. ``as_root`` (default: whether this process runs as
+    root) lets Jupyter run as the superuser. Raises :class:`LabError` (Swedish message) when
+    the collaboration extension is missing, the address is unknown or the port is taken.
     """
     for module, package in (
         ("jupyterlab", "jupyterlab"),
@@ -132,6 +152,7 @@ def prepare_lab(
         port=free_port,
         token=token or secrets.token_hex(24),
         open_browser=open_browser,
+        as_root=running_as_root() if as_root is None else as_root,
     )
 
 

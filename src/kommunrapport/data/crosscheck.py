@@ -172,7 +172,8 @@ def cross_check(
         ds = DATASETS[name]
         if ds.namnd_column and org is not None:
             for row, value in frame[ds.namnd_column].items():
-                if value is not None and value not in namnd_ids:
+                # An empty cell is already "värde saknas" (pandas holds it as NaN).
+                if isinstance(value, str) and value not in namnd_ids:
                     c.problems.append(
                         Problem(
                             shown,

@@ -7,6 +7,7 @@ messages and never a traceback.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -65,3 +66,23 @@ def _sort_key(p: Problem) -> tuple[str, int, str, str]:
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Each problem once, in the order of file, row, column and message."""
     return sorted(set(problems), key=_sort_key)
+
+
+_OS_REASONS = {
+    errno.EACCES: "åtkomst nekad (behörighet saknas)",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.ENOTEMPTY: "mappen är inte tom",
+    errno.EISDIR: "det är en mapp",
+}
+
+
+def os_error_message(exc: OSError, where: str | None) -> str:
+    """A Swedish sentence for a file-system error: what failed, where, and why."""
+    reason = _OS_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    place = where or "en fil i projektet"
+    return f"Kan inte läsa eller skriva {place}: {reason}."

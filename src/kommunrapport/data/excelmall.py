@@ -21,6 +21,7 @@ from kommunrapport.data.datasets import DATASETS
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import create_exclusive
 from kommunrapport.data.tablespec import Column, Dataset, Kind
+from kommunrapport.data.yamlio import load_yaml
 
 INSTRUCTIONS = "Instruktioner"
 LISTS = "listor"
@@ -185,7 +186,7 @@ def project_choices(root: Path) -> tuple[list[str], list[str]]:
 
     def ids(path: Path, key: str) -> list[str]:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8-sig")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             return []
         items = data.get(key) if isinstance(data, dict) else None

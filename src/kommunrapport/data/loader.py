@@ -16,6 +16,7 @@ from dataclasses import replace
 import pandas as pd
 
 from kommunrapport import __version__
+from kommunrapport.data.checks import area_problems
 from kommunrapport.data.collector import (
     FINANSIELLA_MAL,
     KONCERN,
@@ -59,6 +60,7 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
             tables[ds.name] = (frame, shown)
     _require_tables(c, params, tables)
     cross_check(c, org, chain, params, tables)
+    c.problems.extend(area_problems(org, tables))
     koncern_check(c, koncern, koncern_file.exists(), params, tables)
     conventions, notes, problems = check_economy(tables)
     c.problems.extend(problems)
@@ -154,7 +156,8 @@ def input_digest(paths: ProjectPaths) -> str:
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             h.update(paths.relative(path).encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            with path.open("rb") as handle:  # in chunks: the size limits come later
+                h.update(hashlib.file_digest(handle, "sha256").digest())
     return h.hexdigest()
 
 

@@ -12,13 +12,32 @@ from datetime import date
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from kommunrapport.data.limits import namnd_id_problem
 from kommunrapport.data.paths import ProjectPaths
 
 Id = Annotated[str, StringConstraints(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 PeriodId = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+def _namnd_id(value: str) -> str:
+    problem = namnd_id_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+NamndId = Annotated[str, AfterValidator(_namnd_id)]
+"""A nämnd's id in data/kommun.yml: it names files, so it has a safe form (see limits)."""
 
 
 class Frozen(BaseModel):
@@ -37,7 +56,7 @@ class Kommun(Frozen):
 
 
 class Namnd(Frozen):
-    id: Id
+    id: NamndId
     namn: NonEmpty
     forvaltning: NonEmpty
     skribenter: list[NonEmpty] = Field(default_factory=list)

@@ -139,9 +139,13 @@ class ProjectPaths:
         """Every job's key figures of a period, for the period report (generated)."""
         return self.executed_dir(period) / "_rapport.yml"
 
+    def published_open_data_root(self, period: str) -> Path:
+        """The folder the site publishes a period's open data from (generated whole)."""
+        return self.period_dir(period) / "oppna-data"
+
     def published_open_data_dir(self, period: str, job: str) -> Path:
         """Where the open-data files are copied so that the site publishes them."""
-        return self.period_dir(period) / "oppna-data" / job
+        return self.published_open_data_root(period) / job
 
     def preview_file(self, period: str, job: str) -> Path:
         """`kommunrapport preview`: a quick HTML of one executed notebook."""
@@ -183,6 +187,11 @@ class ProjectPaths:
     @property
     def model_cache_file(self) -> Path:
         return self.state_dir / "model.pickle"
+
+    @property
+    def build_lock_file(self) -> Path:
+        """Held by the build that runs (one at a time per project)."""
+        return self.state_dir / "build.lock"
 
     def failed_notebook(self, period: str, job: str) -> Path:
         return self.executed_dir(period) / f"{job}.failed.ipynb"

@@ -12,12 +12,14 @@ import csv
 import io
 import math
 import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from kommunrapport.data import limits
 from kommunrapport.data.errors import Problem
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
@@ -58,7 +60,75 @@ def _sniff_delimiter(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _refuse(shown: str, message: str, row: int | None = None) -> TableReadError:
+    return TableReadError(Problem(shown, row, None, message))
+
+
+def _check_file_size(path: Path, shown: str) -> None:
+    size = path.stat().st_size
+    if size > limits.MAX_TABLE_BYTES:
+        raise _refuse(
+            shown,
+            f"filen är för stor ({limits.size_text(size)}; högst "
+            f"{limits.size_text(limits.MAX_TABLE_BYTES)}). Dela upp den eller ta bort "
+            "rader som inte behövs.",
+        )
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _check_csv_shape(text: str, delimiter: str, shown: str) -> None:
+    """Refuse a table with too many rows or cells before it is parsed (counted from the
+    line breaks and delimiters, so a quoted one counts too: an upper bound)."""
+    lines = max(text.count("\n"), text.count("\r")) + 1
+    if lines > limits.MAX_ROWS:
+        raise _refuse(
+            shown, f"filen har för många rader (över {_count(limits.MAX_ROWS)}, som är gränsen)."
+        )
+    cells = text.count(delimiter) + lines
+    if cells > limits.MAX_CELLS:
+        raise _refuse(
+            shown,
+            f"filen har för många celler (omkring {_count(cells)}; högst "
+            f"{_count(limits.MAX_CELLS)}). Är avgränsaren rätt, och finns det rader med bara "
+            "avgränsare?",
+        )
+
+
+def _csv_rows(text: str, delimiter: str, shown: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for r in reader:
+            if len(r) > limits.MAX_COLUMNS:
+                raise _refuse(
+                    shown,
+                    f"raden har {len(r)} fält (högst {limits.MAX_COLUMNS}).",
+                    reader.line_num,
+                )
+            rows.append(r)
+    except csv.Error as exc:
+        row = reader.line_num or None
+        if "field larger than field limit" in str(exc):
+            message = (
+                f"en cell är längre än {_count(limits.MAX_FIELD_CHARS)} tecken och kan inte "
+                "läsas (saknas ett citattecken?)."
+            )
+        else:
+            message = f"filen går inte att läsa som CSV ({exc})."
+        raise _refuse(shown, message, row) from None
+    return rows
+
+
+def _clean(cell: str) -> str:
+    """A cell without surrounding spaces and without NUL characters (an empty cell then)."""
+    return cell.replace("\x00", "").strip()
+
+
 def read_csv_text(path: Path, shown: str) -> pd.DataFrame:
+    _check_file_size(path, shown)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -71,22 +141,24 @@ def read_csv_text(path: Path, shown: str) -> pd.DataFrame:
             ) from exc
     if not text.strip():
         raise TableReadError(Problem(shown, None, None, "filen är tom (ingen rubrikrad)."))
-    first_line = text.splitlines()[0]
+    first_line = text.partition("\n")[0].partition("\r")[0]
     delimiter = _sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [r for r in reader]
-    header = [h.strip() for h in rows[0]]
-    body = [r for r in rows[1:] if any(c.strip() for c in r)]
-    line_numbers = [i + 2 for i, r in enumerate(rows[1:]) if any(c.strip() for c in r)]
+    _check_csv_shape(text, delimiter, shown)
+    rows = [[_clean(c) for c in r] for r in _csv_rows(text, delimiter, shown)]
+    if not rows:
+        raise _refuse(shown, "filen är tom (ingen rubrikrad).")
+    header = rows[0]
+    body = [r for r in rows[1:] if any(r)]
+    line_numbers = [i + 2 for i, r in enumerate(rows[1:]) if any(r)]
     width = len(header)
     problems: list[Problem] = []
     fixed: list[list[str]] = []
     for n, r in zip(line_numbers, body, strict=True):
-        if len(r) > width and any(c.strip() for c in r[width:]):
+        if len(r) > width and any(r[width:]):
             problems.append(
                 Problem(shown, n, None, f"raden har {len(r)} fält men rubrikraden har {width}.")
             )
-        fixed.append([c.strip() for c in (r + [""] * width)[:width]])
+        fixed.append((r + [""] * width)[:width])
     if problems:
         raise TableReadError(problems[0])
     frame = pd.DataFrame(fixed, columns=header, dtype=object)
@@ -105,7 +177,48 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return _clean(str(value))
+
+
+def _check_xlsx_unpacked(path: Path, shown: str) -> None:
+    """An xlsx is a zip archive: refuse one that unpacks to too much before opening it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip at all: openpyxl says so below
+    if unpacked > limits.MAX_XLSX_UNPACKED_BYTES:
+        raise _refuse(
+            shown,
+            f"Excel-filen packas upp till {limits.size_text(unpacked)} (högst "
+            f"{limits.size_text(limits.MAX_XLSX_UNPACKED_BYTES)}); den öppnas inte. "
+            "Spara bara tabellen, som CSV eller i en ny arbetsbok.",
+        )
+
+
+def _xlsx_rows(sheet: Any, shown: str) -> list[list[str]]:
+    """The first sheet's rows as text, within the row, column and cell limits."""
+    declared = sheet.max_column  # from the sheet's own dimension (None when it has none)
+    cap = limits.MAX_COLUMNS + 1
+    max_col = cap if declared is None else min(declared, cap)
+    rows: list[list[str]] = []
+    cells = 0
+    for n, values in enumerate(sheet.iter_rows(values_only=True, max_col=max_col), start=1):
+        if n > limits.MAX_ROWS:
+            raise _refuse(
+                shown,
+                f"filen har för många rader (över {_count(limits.MAX_ROWS)}, som är gränsen).",
+            )
+        row = [_cell_text(c) for c in values]
+        while row and row[-1] == "":
+            row.pop()
+        if len(row) > limits.MAX_COLUMNS:
+            raise _refuse(shown, f"raden har fler än {limits.MAX_COLUMNS} kolumner.", n)
+        cells += len(row)
+        if cells > limits.MAX_CELLS:
+            raise _refuse(shown, f"filen har för många celler (högst {_count(limits.MAX_CELLS)}).")
+        rows.append(row)
+    return rows
 
 
 def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
@@ -126,6 +239,8 @@ def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
 def _open_workbook(path: Path, shown: str) -> Any:
     from openpyxl import load_workbook
 
+    _check_file_size(path, shown)
+    _check_xlsx_unpacked(path, shown)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -137,8 +252,7 @@ def _open_workbook(path: Path, shown: str) -> Any:
 def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
     workbook = _open_workbook(path, shown)
     try:
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        rows = _xlsx_rows(workbook.worksheets[0], shown)
     finally:
         workbook.close()
     return _sheet_frame(rows, shown)
@@ -161,8 +275,8 @@ def read_workbook_text(
         for sheet in workbook.worksheets:
             if sheet.title not in sheets:
                 continue
-            rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
             try:
+                rows = _xlsx_rows(sheet, sheet_shown(shown, sheet.title))
                 out[sheet.title] = _sheet_frame(rows, sheet_shown(shown, sheet.title))
             except TableReadError as err:
                 out[sheet.title] = err.problem

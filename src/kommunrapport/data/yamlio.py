@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kommunrapport.data import limits
 from kommunrapport.data.errors import Problem
 
 # libyaml's C loader when PyYAML was built with it (the wheels are): the same documents,
@@ -48,26 +49,53 @@ class YamlDocument:
         return best
 
 
+TOO_DEEP = "strukturen är för djupt nästlad (listor eller avbildningar i hundratals nivåer)"
+
+
+class YamlTooDeepError(yaml.MarkedYAMLError):
+    """The YAML nests deeper than Python's parser can follow (a RecursionError; libyaml's
+    loader stops at its own depth limit with a ScannerError instead)."""
+
+    def __init__(self) -> None:
+        super().__init__(problem=TOO_DEEP)
+
+
 def parse_yaml(text: str) -> YamlDocument:
-    """``text`` parsed with its node tree; raises :class:`yaml.YAMLError` when it is not YAML."""
-    node = yaml.compose(text, Loader=_Loader)
-    data = load_yaml(text)
+    """``text`` parsed with its node tree; raises :class:`yaml.YAMLError` when it is not YAML
+    (:class:`YamlTooDeepError` when it nests too deep to parse)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = load_yaml(text)
+    except RecursionError:
+        raise YamlTooDeepError() from None
     return YamlDocument(data, node)
 
 
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` with libyaml's loader when it is available."""
-    return yaml.load(text, Loader=_Loader)
+    """``yaml.safe_load`` with libyaml's loader when it is available; raises a
+    :class:`yaml.YAMLError` (never a RecursionError) for any text that is not YAML."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        raise YamlTooDeepError() from None
 
 
 def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
     """(line in the parsed text, 1-based, or None; what is wrong) of a YAML syntax error."""
     mark = exc.problem_mark or exc.context_mark
-    return (mark.line + 1 if mark is not None else None), exc.problem or str(exc)
+    what = exc.problem or str(exc)
+    if "maximum nesting depth" in what:  # libyaml's limit
+        what = TOO_DEEP
+    return (mark.line + 1 if mark is not None else None), what
 
 
 def read_yaml(path: Path, shown: str) -> tuple[YamlDocument | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > limits.MAX_YAML_BYTES:
+            limit = limits.size_text(limits.MAX_YAML_BYTES)
+            message = f"filen är för stor ({limits.size_text(size)}; högst {limit})."
+            return None, [Problem(shown, None, None, message)]
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         return None, [Problem(shown, None, None, "filen saknas.")]

@@ -212,10 +212,23 @@ class KoladaClient:
             if following in (None, ""):
                 next_url = None
             elif isinstance(following, str):
-                next_url = urllib.parse.urljoin(next_url, following)
+                next_url = self._next_page(next_url, following)
             else:
                 raise KoladaResponseError(f"Svaret från {next_url} har ett ogiltigt 'next_url'.")
         return items
+
+    def _next_page(self, url: str, following: str) -> str:
+        """The absolute ``next_url``, only when it is http(s) on the API's own host: a
+        response must not send the client to a local file or another server."""
+        target = urllib.parse.urljoin(url, following)
+        parsed = urllib.parse.urlsplit(target)
+        api = urllib.parse.urlsplit(self.base_url)
+        if parsed.scheme not in ("http", "https") or parsed.netloc.lower() != api.netloc.lower():
+            raise KoladaResponseError(
+                f"Svaret från {url} pekar på nästa sida {following!r}, som inte ligger på "
+                f"Koladas API ({api.scheme}://{api.netloc}); den hämtas inte."
+            )
+        return target
 
     def get_json(self, url: str) -> JsonObject:
         """One page as a JSON object, from the cache when it is fresh."""

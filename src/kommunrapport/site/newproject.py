@@ -33,6 +33,7 @@ from kommunrapport.data.kommuner import lookup
 from kommunrapport.data.paths import WORKBOOK_NAME, ProjectPaths
 from kommunrapport.data.registrydoc import project_readme
 from kommunrapport.data.tableio import TableReadError, read_table_text
+from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site.scaffold import TEMPLATES, project_template_files
 
 NOTEBOOK_TEMPLATES = "anteckningsbocker"
@@ -208,7 +209,7 @@ def describe_init(result: InitResult) -> str:
 
 def _yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = load_yaml(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

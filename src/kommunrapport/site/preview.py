@@ -22,7 +22,9 @@ import yaml
 from kommunrapport.batch import figure_files
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import write_atomic
+from kommunrapport.data.model import Perioder
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.yamlio import load_yaml, parse_model, read_yaml
 from kommunrapport.site.narrative import KOMMUN_JOB, KOMMUN_TITLE
 
 TEMPLATE = "forhandsvisning"
@@ -61,7 +63,7 @@ def alt_text(options: dict[str, Any]) -> str:
 
 def _organisation(paths: ProjectPaths) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(paths.yaml_file("kommun").read_text(encoding="utf-8")) or {}
+        data = load_yaml(paths.yaml_file("kommun").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -126,10 +128,37 @@ def prepare_notebook(nb: Any, title: str) -> Any:
     return nb
 
 
+def _known_jobs(paths: ProjectPaths) -> dict[str, list[str]]:
+    """Each period of params/perioder.yml with its jobs (its nämnder and the kommun)."""
+    shown = paths.relative(paths.params_file)
+    doc, problems = read_yaml(paths.params_file, shown)
+    params = parse_model(Perioder, doc, shown)[0] if doc is not None else None
+    if params is None:
+        raise PreviewError(
+            f"{shown} går inte att läsa; kör kommunrapport check."
+            + (f" ({problems[0]})" if problems else "")
+        )
+    return {p.id: [n.id for n in p.namnder] + [KOMMUN_JOB] for p in params.perioder}
+
+
+def check_job(paths: ProjectPaths, period: str, job: str) -> None:
+    """Accept only a period of params/perioder.yml and one of its jobs: the arguments name
+    files, so nothing else (``../``, an absolute path) may reach them."""
+    known = _known_jobs(paths)
+    if period not in known:
+        listed = ", ".join(known) or "inga"
+        raise PreviewError(f"Okänd period {period!r} (perioder i params/perioder.yml: {listed}).")
+    if job not in known[period]:
+        raise PreviewError(
+            f"Okänd nämnd {job!r} för perioden {period} (välj en av: {', '.join(known[period])})."
+        )
+
+
 def preview(paths: ProjectPaths, period: str, job: str) -> Path:
     """Write the HTML preview of ``reports/<period>/_executed/<job>.ipynb``; return its path."""
     from nbconvert import HTMLExporter
 
+    check_job(paths, period, job)
     notebook = paths.executed_notebook(period, job)
     if not notebook.is_file():
         raise PreviewError(

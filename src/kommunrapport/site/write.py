@@ -33,7 +33,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -46,6 +45,7 @@ from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.yamlio import load_yaml
+from kommunrapport.site import opendata_publish
 from kommunrapport.site.chapters import REPORT_KEY, chapter_body, slot, unique_label
 from kommunrapport.site.checks import UnresolvedReferencesError, unresolved_references
 from kommunrapport.site.narrative import (
@@ -60,7 +60,7 @@ from kommunrapport.site.plan import Chapter, PeriodSite, SiteError, SitePlan, pl
 from kommunrapport.site.scaffold import ensure_project_files, render_narrative
 
 GENERATED_LINE: Final = f"{GENERATED_MARK} build. Ändra inte här: filen skrivs om vid varje bygge."
-OPEN_DATA_MARKER: Final = ".genererad"
+OPEN_DATA_MARKER: Final = opendata_publish.MARKER
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -341,40 +341,24 @@ def _write_report_notebook(paths: ProjectPaths, pid: str, job: str, written: lis
     os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
 
 
-def _copied(source: Path, target: Path) -> bool:
-    """``target`` is a ``copy2`` of ``source`` (same size and modification time)."""
-    a, b = source.stat(), target.stat()
-    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
-
-
 def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path]) -> None:
-    """Copy the open data where the site publishes it; left as it is when unchanged."""
+    """Publish the open data where the site serves it, whole (see opendata_publish); left
+    as it is when unchanged."""
     pid = ps.period.id
-    root = paths.period_dir(pid) / "oppna-data"
-    wanted: dict[Path, Path] = {}
-    for chapter in ps.chapters:
-        source = paths.open_data_dir(pid, chapter.job)
-        if chapter.has_notebook and source.is_dir():
-            for file in sorted(p for p in source.iterdir() if p.is_file()):
-                wanted[paths.published_open_data_dir(pid, chapter.job) / file.name] = file
-    if root.exists():
-        if not (root / OPEN_DATA_MARKER).is_file():
-            raise SiteError(
-                f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
-                "inte genererad; flytta filerna därifrån."
-            )
-        present = {p for p in root.rglob("*") if p.is_file() and p.name != OPEN_DATA_MARKER}
-        if present == set(wanted) and all(_copied(s, t) for t, s in wanted.items()):
-            return
-        shutil.rmtree(root)
-    copied = []
-    for target, file in wanted.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(file, target)
-        copied.append(target)
-    if copied:
-        (root / OPEN_DATA_MARKER).write_text(GENERATED_LINE + "\n", encoding="utf-8")
-        written.extend(copied)
+    root = paths.published_open_data_root(pid)
+    sources = {
+        c.job: paths.open_data_dir(pid, c.job)
+        for c in ps.chapters
+        if c.has_notebook and paths.open_data_dir(pid, c.job).is_dir()
+    }
+    if not opendata_publish.may_replace(root, sources):
+        raise SiteError(
+            f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
+            "inte genererad; flytta filerna därifrån."
+        )
+    if opendata_publish.is_current(root, sources):
+        return
+    written.extend(opendata_publish.publish(root, sources, GENERATED_LINE + "\n"))
 
 
 def prepare_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> SitePlan:

@@ -80,7 +80,10 @@ def build(
     from kommunrapport.data.loader import load_model_cached
     from kommunrapport.site.checks import narrative_problems
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
-    from kommunrapport.site.status import describe_unfinished, unfinished_narratives
+    from kommunrapport.site.status import (
+        describe_unfinished,
+        publish_blockers,
+    )
     from kommunrapport.site.write import prepare_site
 
     if engine not in ("snabb", "kernel"):
@@ -92,7 +95,7 @@ def build(
         if problems:
             raise DataValidationError(problems)
         if publish:
-            unfinished = unfinished_narratives(model, period or None)
+            unfinished = publish_blockers(model, period or None)
             if unfinished:
                 raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
     except DataValidationError as exc:
@@ -130,6 +133,11 @@ def build(
     try:
         plan = prepare_site(model)
         out.print(f"Quarto-projektet är klart: {len(plan.periods)} perioder.")
+        if publish:
+            # checked again on what the site now holds: every page Quarto publishes
+            unfinished = publish_blockers(model, ())
+            if unfinished:
+                raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
         result = render(paths, echo=None if out.is_terminal else print)
     except QuartoMissingError as exc:
         raise fail(str(exc), ExitCode.QUARTO_MISSING) from None

@@ -18,6 +18,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from kommunrapport.content.markup import md_text
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.paths import ProjectPaths
@@ -101,9 +102,9 @@ def prepare_notebook(nb: Any, title: str) -> Any:
         cells.append(cell)
     nb.cells = cells
     intro = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
-        f"# {title}\n\nSnabb förhandsvisning av den körda anteckningsboken: tabellerna och "
-        "diagrammen som rapporten bäddar in. Texten och den färdiga rapporten kommer från "
-        "Quarto (`kommunrapport build`)."
+        f"# {md_text(title)}\n\nSnabb förhandsvisning av den körda anteckningsboken: "
+        "tabellerna och diagrammen som rapporten bäddar in. Texten och den färdiga rapporten "
+        "kommer från Quarto (`kommunrapport build`)."
     )
     nb.cells.insert(0, intro)
     return nb

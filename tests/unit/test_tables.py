@@ -11,7 +11,18 @@ import pytest
 from markdown_it import MarkdownIt
 
 from kommunrapport.content import formatting as fmt
-from kommunrapport.content.tables import Kolumn, Tabell, Text
+from kommunrapport.content.tables import (
+    CELL_PADDING_EM,
+    NOTE_DIV_OPEN,
+    NOTE_TYPST,
+    NOTE_TYPST_END,
+    TEXT_WIDTH_EM,
+    Kolumn,
+    Tabell,
+    Text,
+    column_widths,
+    text_width,
+)
 
 NB, MINUS = fmt.NBSP, fmt.MINUS
 
@@ -26,14 +37,20 @@ TABLE = Tabell(
 def test_pipe_table_golden() -> None:
     assert TABLE.to_markdown() == (
         "| Verksamhet | Avvikelse (tkr) |\n"
-        "|:-----------|---:|\n"
+        f"|:{'-' * 88}|{'-' * 10}:|\n"
         f"| Grundskola | {MINUS}12{NB}345 |\n"
         f"| A\\|B \\<5 \\*x\\* | +1{NB}234,5 |\n"
         f"| **Summa** | **{MINUS}11{NB}110,5** |\n"
         "\n"
+        f"{NOTE_DIV_OPEN}\n"
+        f"{NOTE_TYPST}\n"
+        "\n"
         "Avvikelse = budget − prognos.\n"
         "\n"
         "\\# inte en rubrik\n"
+        "\n"
+        f"{NOTE_TYPST_END}\n"
+        ":::\n"
     )
 
 
@@ -76,7 +93,7 @@ def test_a_markdown_reader_sees_a_header_row_and_the_exact_cells() -> None:
         ["A|B <5 *x*", f"+1{NB}234,5"],
         ["Summa", f"{MINUS}11{NB}110,5"],
     ]
-    assert paragraphs[0] == "Avvikelse = budget − prognos."
+    assert "Avvikelse = budget − prognos." in paragraphs
 
 
 def test_the_table_displays_as_markdown_only() -> None:
@@ -86,14 +103,62 @@ def test_the_table_displays_as_markdown_only() -> None:
     assert "Grundskola" in repr(TABLE)
 
 
-def test_wide_tables_get_relative_column_widths_from_the_weights() -> None:
-    t = Tabell((Kolumn.text("A", 4), Kolumn.tal("B", 1)), (("x", "1"),))
-    assert t.to_markdown().splitlines()[1] == "|:---------------|---:|"
+def test_the_separator_is_always_wider_than_pandocs_72_columns() -> None:
+    """So pandoc always takes the relative widths from it and the table spans the page."""
+    t = Tabell((Kolumn.text("A"), Kolumn.tal("B")), (("x", "1"),))
+    assert len(t.to_markdown().splitlines()[1]) > 72
+
+
+def test_a_number_column_is_never_narrower_than_its_widest_value_or_heading_word() -> None:
+    big = f"1{NB}405{NB}300,5"
+    cols = (Kolumn.text("Verksamhet"), Kolumn.tal("Mål"), Kolumn.tal("Jämförelsegrupp"))
+    rows = (("Kultur " * 30, big, "4,7"), ("Bibliotek", "3,0", "ej könsuppdelad"))
+    widths = column_widths(cols, rows)
+    assert abs(sum(widths) - 1) < 1e-9
+    page = TEXT_WIDTH_EM
+    assert widths[1] * page >= text_width(big) + CELL_PADDING_EM - 1e-9
+    assert widths[2] * page >= text_width("Jämförelsegrupp") + CELL_PADDING_EM - 1e-9
+    # The text column takes the rest.
+    assert widths[0] > widths[1] and widths[0] > widths[2]
+
+
+def test_text_columns_share_the_rest_in_proportion_to_their_content() -> None:
+    cols = (Kolumn.text("Kort"), Kolumn.text("Lång"), Kolumn.tal("Tal"))
+    rows = (("ja", "en mening som är betydligt längre än den andra cellen " * 3, "1"),)
+    short, long_, number = column_widths(cols, rows)
+    assert long_ > 3 * short
+    assert number * TEXT_WIDTH_EM < 5
+
+
+def test_notes_are_one_left_aligned_block_for_every_format() -> None:
+    md = TABLE.to_markdown()
+    assert md.count(NOTE_DIV_OPEN) == 1 and md.rstrip().endswith(":::")
+    assert 'custom-style="Tabellnot"' in NOTE_DIV_OPEN and ".tabellnot" in NOTE_DIV_OPEN
+    assert "#set align(left)" in NOTE_TYPST
+
+
+def test_the_notes_reach_html_as_a_classed_div_without_typst() -> None:
+    pypandoc = pytest.importorskip(
+        "pypandoc", reason="pypandoc-binary saknas (pip install -e .[dev])"
+    )
+    html = subprocess.run(
+        [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "html"],
+        input=TABLE.to_markdown(),
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
+    notes = html.split('<div class="tabellnot" data-custom-style="Tabellnot">', 1)[1]
+    assert "Avvikelse = budget − prognos." in notes.split("</div>", 1)[0]
+    assert "typst" not in html and "#set" not in html
 
 
 def test_an_empty_table_is_a_sentence_and_rows_must_fit() -> None:
     empty = Tabell((Kolumn.text("A"),), (), tom="Inga aktiviteter.", noter=("Not.",))
-    assert empty.to_markdown() == "Inga aktiviteter.\n\nNot.\n"
+    assert (
+        empty.to_markdown()
+        == f"Inga aktiviteter.\n\n{NOTE_DIV_OPEN}\n{NOTE_TYPST}\n\nNot.\n\n{NOTE_TYPST_END}\n:::\n"
+    )
     with pytest.raises(ValueError, match="2 celler"):
         Tabell((Kolumn.text("A"),), (("x", "y"),))
     assert Text("- inte en lista")._repr_markdown_() == "\\- inte en lista\n"

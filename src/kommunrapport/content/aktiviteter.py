@@ -62,12 +62,12 @@ def aktivitet_tabell(acts: list[Aktivitet]) -> Tabell:
     )
     return Tabell(
         (
-            Kolumn.text("Nämndmål", 3),
-            Kolumn.text("Aktivitet", 3),
-            Kolumn.text("Ansvarig", 2),
-            Kolumn.text("Slutdatum", 2),
-            Kolumn.text("Status", 2),
-            Kolumn.text("Kommentar", 4),
+            Kolumn.text("Nämndmål"),
+            Kolumn.text("Aktivitet"),
+            Kolumn.text("Ansvarig"),
+            Kolumn.text("Slutdatum"),
+            Kolumn.text("Status"),
+            Kolumn.text("Kommentar"),
         ),
         rows,
         tom="Inga aktiviteter är registrerade för perioden.",
@@ -91,7 +91,7 @@ def status_tabell(acts: list[Aktivitet]) -> Tabell:
         for s, n in c.items()
     )
     return Tabell(
-        (Kolumn.text("Status", 3), Kolumn.tal("Antal", 1), Kolumn.tal("Andel", 1)),
+        (Kolumn.text("Status"), Kolumn.tal("Antal"), Kolumn.tal("Andel")),
         rows,
         summa=(("Totalt", fmt.number(total), fmt.percent(100) if total else fmt.MISSING),),
     )

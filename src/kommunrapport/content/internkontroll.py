@@ -40,10 +40,10 @@ def internkontroll_tabell(rows: list[Kontroll]) -> Tabell:
     scale = "; ".join(f"{res} = {b.value} ({b.signal})" for res, b in INTERNKONTROLL.items())
     return Tabell(
         (
-            Kolumn.text("Kontrollmoment", 4),
-            Kolumn.text("Resultat", 2),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Åtgärd", 4),
+            Kolumn.text("Kontrollmoment"),
+            Kolumn.text("Resultat"),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Åtgärd"),
         ),
         tuple(
             (

@@ -128,10 +128,10 @@ def maluppfyllelse_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
     ]
     return Tabell(
         (
-            Kolumn.text("Nämndmål", 4),
-            Kolumn.text("Inriktningsmål", 3),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 5),
+            Kolumn.text("Nämndmål"),
+            Kolumn.text("Inriktningsmål"),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Skäl"),
         ),
         rows,
         noter=tuple(n for n in notes if n),
@@ -221,14 +221,14 @@ def indikator_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
             )
         notes.append(source)
     columns = (
-        Kolumn.text("Indikator", 4),
-        Kolumn.tal("Utfall", 2),
-        Kolumn.tal(f"Mål {mu.year}", 1),
-        Kolumn.text("Förändring", 2),
-        Kolumn.tal("Kvinnor / män", 2),
-        Kolumn.tal("Riket", 1),
-        Kolumn.tal("Jämförelsegrupp", 1),
-        Kolumn.text("Bedömning", 2),
+        Kolumn.text("Indikator"),
+        Kolumn.tal("Utfall"),
+        Kolumn.tal(f"Mål {mu.year}"),
+        Kolumn.text("Förändring"),
+        Kolumn.tal("Kvinnor / män"),
+        Kolumn.tal("Riket"),
+        Kolumn.tal("Jämförelsegrupp"),
+        Kolumn.text("Bedömning"),
     )
     keep = [i for i in range(len(columns)) if mu.grupp is not None or i != GROUP_COLUMN]
     return Tabell(

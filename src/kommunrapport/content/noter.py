@@ -241,7 +241,7 @@ def not_tabell(noter: Noter, n: Not) -> Tabell:
     if n.avser is not None and n.avser.belopp is not None and not notes:
         notes.append(f"Summan stämmer med {n.avser.rakning}s post {n.avser.benamning}.")
     return Tabell(
-        (Kolumn.text(f"Not {n.nummer} {n.rubrik}", 4), *_amount_columns(noter)),
+        (Kolumn.text(f"Not {n.nummer} {n.rubrik}"), *_amount_columns(noter)),
         tuple(_cells(noter, r.post, r.belopp, r.foregaende_ar) for r in n.rader),
         summa=(_cells(noter, "Summa", n.summa, n.summa_foregaende_ar),),
         noter=tuple(notes),
@@ -279,7 +279,7 @@ def noter_tabell(noter: Noter) -> Tabell:
             _avvikelse_text(n, a) for n in noter.noter for a in n.avvikelser(noter.period.year)
         )
     return Tabell(
-        (Kolumn.text("Not och post", 4), *_amount_columns(noter)),
+        (Kolumn.text("Not och post"), *_amount_columns(noter)),
         tuple(rows),
         noter=tuple(notes),
         markerade=frozenset(bold),

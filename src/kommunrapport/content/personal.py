@@ -166,10 +166,10 @@ def personal_tabell(
         notes.append(suppression.note(threshold))
     return Tabell(
         (
-            Kolumn.text("Mått", 3),
-            Kolumn.tal("Totalt", 1),
-            Kolumn.tal("Kvinnor", 1),
-            Kolumn.tal("Män", 1),
+            Kolumn.text("Mått"),
+            Kolumn.tal("Totalt"),
+            Kolumn.tal("Kvinnor"),
+            Kolumn.tal("Män"),
         ),
         tuple(rows),
         noter=tuple(notes),
@@ -206,13 +206,13 @@ def personal_kommun_tabell(model: Kommunmodell, period_id: str, rows: list[Perso
         notes.append(suppression.total_note(threshold))
     return Tabell(
         (
-            Kolumn.text("Nämnd", 3),
-            Kolumn.tal("Anställda", 1),
-            Kolumn.tal("Kvinnor", 1),
-            Kolumn.tal("Män", 1),
-            Kolumn.tal("Sjukfrånvaro", 1),
-            Kolumn.tal("Sjukfrånvaro kvinnor", 1),
-            Kolumn.tal("Sjukfrånvaro män", 1),
+            Kolumn.text("Nämnd"),
+            Kolumn.tal("Anställda"),
+            Kolumn.tal("Kvinnor"),
+            Kolumn.tal("Män"),
+            Kolumn.tal("Sjukfrånvaro"),
+            Kolumn.tal("Sjukfrånvaro kvinnor"),
+            Kolumn.tal("Sjukfrånvaro män"),
         ),
         tuple(cells(r) for r in rows),
         summa=(cells(total),) if total else (),

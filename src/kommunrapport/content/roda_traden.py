@@ -74,12 +74,12 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
     vision = model.malkedja.vision
     return Tabell(
         (
-            Kolumn.text("Inriktningsmål", 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text("Nämndmål", 4),
-            Kolumn.tal("Indikatorer", 1),
-            Kolumn.tal("Aktiviteter", 1),
-            Kolumn.text("Bedömning", 2),
+            Kolumn.text("Inriktningsmål"),
+            Kolumn.text("Nämnd"),
+            Kolumn.text("Nämndmål"),
+            Kolumn.tal("Indikatorer"),
+            Kolumn.tal("Aktiviteter"),
+            Kolumn.text("Bedömning"),
         ),
         tuple(rows),
         noter=(
@@ -96,10 +96,10 @@ def inriktningsmal_tabell(rt: RodaTraden) -> Tabell:
     )
     return Tabell(
         (
-            Kolumn.text("Inriktningsmål", 4),
-            Kolumn.tal("Nämndmål", 1),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 4),
+            Kolumn.text("Inriktningsmål"),
+            Kolumn.tal("Nämndmål"),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Skäl"),
         ),
         rows,
         noter=(
@@ -156,10 +156,10 @@ def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
 def luckor_tabell(gaps: list[Lucka]) -> Tabell:
     return Tabell(
         (
-            Kolumn.text("Lucka", 2),
-            Kolumn.text("Mål", 4),
-            Kolumn.text("Nämnd", 2),
-            Kolumn.text("Följd", 3),
+            Kolumn.text("Lucka"),
+            Kolumn.text("Mål"),
+            Kolumn.text("Nämnd"),
+            Kolumn.text("Följd"),
         ),
         tuple((g.typ, g.mal, g.namnd, g.beskrivning) for g in gaps),
         tom="Den röda tråden är hel: alla inriktningsmål har nämndmål och alla nämndmål har "
@@ -179,9 +179,9 @@ def maluppfyllelse_namnder_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell
     summa = ("Hela kommunen", *(str(total[b]) for b in total), str(sum(total.values())))
     return Tabell(
         (
-            Kolumn.text("Nämnd", 3),
-            *(Kolumn.tal(b.text, 1) for b in total),
-            Kolumn.tal("Totalt", 1),
+            Kolumn.text("Nämnd"),
+            *(Kolumn.tal(b.text) for b in total),
+            Kolumn.tal("Totalt"),
         ),
         tuple(rows),
         summa=(summa,),

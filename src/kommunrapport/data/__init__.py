@@ -1,1 +1,11 @@
-"""data."""
+"""The data part: the kommun's input read, validated and held as one model.
+
+The lowest layer; it imports no other part. What it offers:
+
+- :mod:`.paths`: ``ProjectPaths``, the one place that names every path.
+- :mod:`.errors`: the exception family and ``Problem`` (file, row, column, Swedish message).
+- :mod:`.loader`: ``collect`` (every problem at once), ``load_model``, ``load_model_cached``.
+- :mod:`.model`: the pydantic models and the frozen ``Kommunmodell``.
+- :mod:`.datasets` and :mod:`.tablespec`: the registry of tables and how a table is typed.
+- :mod:`.tableio`, :mod:`.yamlio`, :mod:`.fsutil`: reading tables and YAML, atomic writes.
+"""

@@ -1,1 +1,13 @@
-"""site."""
+"""The site part: the analysts' text and the Quarto project around the executed notebooks.
+
+Uses the batch, content and data parts. What it offers:
+
+- :mod:`.narrative`, :mod:`.checks`, :mod:`.status`: reading the analysts' ``.qmd`` files
+  (never writing them), what ``check`` reports about them, their status.
+- :mod:`.scaffold`: ``new-period`` and the project's own files, created only when missing.
+- :mod:`.plan`, :mod:`.chapters`, :mod:`.write`: which pages the site has, the period
+  report's chapters, and the one module that writes the generated files.
+- :mod:`.quarto`: finding Quarto and running the render.
+- :mod:`.wordfiles`: finishing the rendered Word files (contents, header, table layout).
+- :mod:`.preview`: the nbconvert preview of one executed notebook, without Quarto.
+"""

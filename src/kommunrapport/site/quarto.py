@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Final
 
 from kommunrapport.data.errors import KommunrapportError
+from kommunrapport.data.loader import load_model_cached
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.wordfiles import finish_word_files
 
 QUARTO_PATH_ENV: Final = "QUARTO_PATH"
 """Quarto's own convention (also used by its R and Python packages) for an explicit binary."""
@@ -106,6 +108,8 @@ def render(
     """Run ``quarto render`` on the whole project, once, and wait for it.
 
     ``echo`` receives each line of Quarto's output as it comes (for a progress log).
+    After a successful render every Word file in ``_site/`` is finished
+    (:mod:`kommunrapport.site.wordfiles`: header, table alignment, fields updated on opening).
     Raises :class:`QuartoMissingError` when Quarto is not found and
     :class:`QuartoRenderError` when the render fails.
     """
@@ -141,4 +145,5 @@ def render(
         raise QuartoRenderError(
             f"quarto render misslyckades (slutkod {code}). Quartos sista rader:\n{last}"
         )
+    finish_word_files(paths.site_dir, load_model_cached(paths).kommun.namn)
     return RenderResult(exe, seconds, "\n".join(lines))

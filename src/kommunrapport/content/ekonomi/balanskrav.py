@@ -103,7 +103,7 @@ def balanskrav_tabell(bk: Balanskrav) -> Tabell:
     if bk.grund != "utfall":
         verdict += " Bedömningen gäller prognosen för helåret."
     return Tabell(
-        (Kolumn.text("Balanskravsutredning", 4), Kolumn.tal("mnkr")),
+        (Kolumn.text("Balanskravsutredning"), Kolumn.tal("mnkr")),
         tuple(rows),
         noter=(verdict,),
         markerade=frozenset({0, len(bk.justeringar) + 1, len(rows) - 1}),

@@ -122,7 +122,7 @@ def balansrakning(model: Kommunmodell, period_id: str) -> tuple[Balansrakning, B
 
 def balansrakning_tabell(model: Kommunmodell, now: Balansrakning, before: Balansrakning) -> Tabell:
     p = per.period(model, now.period_id)
-    cols = [Kolumn.text("Post", 4), Kolumn.tal(f"{p.slutdatum.isoformat()} (mnkr)")]
+    cols = [Kolumn.text("Post"), Kolumn.tal(f"{p.slutdatum.isoformat()} (mnkr)")]
     if before.has_data():
         cols.append(Kolumn.tal(f"{p.year - 1}-12-31 (mnkr)"))
     rows: list[tuple[str, ...]] = []

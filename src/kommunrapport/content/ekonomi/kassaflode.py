@@ -51,7 +51,7 @@ def kassaflode_tabell(model: Kommunmodell, period_id: str) -> Tabell:
     else:
         empty = "Kassaflödesanalysen redovisas i årsredovisningen."
     return Tabell(
-        (Kolumn.text("Post", 4), Kolumn.tal(f"{span_label(p)} (mnkr)")),
+        (Kolumn.text("Post"), Kolumn.tal(f"{span_label(p)} (mnkr)")),
         rows,
         noter=("Inbetalningar är positiva och utbetalningar negativa tal.",) if rows else (),
         markerade=bold,

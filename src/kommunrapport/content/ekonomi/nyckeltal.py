@@ -129,9 +129,9 @@ def nyckeltal_tabell(e: Ekonomi) -> Tabell:
     p = e.period
     basis = "utfall" if per.is_full_year(p) else "helårsprognos"
     cols = (
-        Kolumn.text("Nyckeltal", 4),
-        Kolumn.tal(str(p.year) if per.is_full_year(p) else f"{p.year} ({basis})", 2),
-        Kolumn.tal(f"{p.year - 1}", 1),
+        Kolumn.text("Nyckeltal"),
+        Kolumn.tal(str(p.year) if per.is_full_year(p) else f"{p.year} ({basis})"),
+        Kolumn.tal(f"{p.year - 1}"),
     )
     rows = tuple(
         (name, _ratio_text(key, e.nyckeltal[key]), _ratio_text(key, e.nyckeltal_forra.get(key)))
@@ -219,10 +219,10 @@ def finansiella_mal_tabell(outcomes: list[FinansielltMalUtfall]) -> Tabell:
         )
     return Tabell(
         (
-            Kolumn.text("Finansiellt mål", 4),
-            Kolumn.tal("Utfall", 1),
-            Kolumn.text("Bedömning", 2),
-            Kolumn.text("Skäl", 4),
+            Kolumn.text("Finansiellt mål"),
+            Kolumn.tal("Utfall"),
+            Kolumn.text("Bedömning"),
+            Kolumn.text("Skäl"),
         ),
         rows,
         noter=tuple(notes),

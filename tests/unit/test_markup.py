@@ -19,7 +19,9 @@ from kommunrapport.content.markup import (
 )
 
 
-@pytest.mark.parametrize("text", [PAYLOAD, MULTILINE, "1. a", "- b", "a -- b ... c", "x\x00y"])
+@pytest.mark.parametrize(
+    "text", [PAYLOAD, MULTILINE, "1. a", "- b", "a -- b ... c", "x\x00y", "a_b.yml _c_ __d__"]
+)
 def test_markdown_text_is_literal_forpandoc(text: str) -> None:
     escaped = md_text(text)
     assert "\n" not in escaped and "{{<" not in escaped and "-->" not in escaped

@@ -39,7 +39,7 @@ import yaml
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _SPACES: Final = re.compile(r"[ \t]+")
 
-_ALWAYS: Final = frozenset("\\`*_{}[]<>|$~^&@\"'")
+_ALWAYS: Final = frozenset("\\`*{}[]<>|$~^&@\"'")
 """ASCII punctuation escaped wherever it stands: everything that starts inline markup,
 raw HTML, shortcodes, entities, citations, math, sub/superscript and smart quotes."""
 _DOUBLED: Final = frozenset("-.=")
@@ -57,12 +57,18 @@ def flat(text: object) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+def _intraword(s: str, i: int) -> bool:
+    """An underscore between two letters or digits (``finansiella_mal``), which pandoc's
+    ``intraword_underscores`` never reads as emphasis."""
+    return 0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum()
+
+
 def md_text(text: object) -> str:
     """``text`` as literal pandoc/Quarto Markdown text on one line (see module doc)."""
     s = flat(text)
     out = []
     for i, ch in enumerate(s):
-        if ch in _ALWAYS or (
+        if ch in _ALWAYS or (ch == "_" and not _intraword(s, i)) or (
             ch in _DOUBLED and ((i > 0 and s[i - 1] == ch) or (i + 1 < len(s) and s[i + 1] == ch))
         ):
             out.append("\\" + ch)

@@ -13,14 +13,27 @@ Builds a temporary copy of the example and prints, from one run on this machine:
 and the ratio cold/floor. Build times are wall-clock times of the real command
 (`kommunrapport build --no-render`) in a fresh process, as a user would run it.
 
-Usage: python bench/bench_build.py [--jobs N] [--kernel]
-  --kernel  also time a cold build with one Jupyter kernel per notebook (--motor kernel)
+Then the render step (`kommunrapport build`, notebooks cached unless the scenario changes
+data), scenario by scenario: the full render, a build with nothing changed, one sentence
+changed in one nämnd's text, one nämnd's data changed, and `--format html` after a text
+change. For each it prints how many pages and files Quarto rendered and in how many Quarto
+processes. With a real Quarto on PATH (or $QUARTO_PATH) it also prints each scenario's wall
+time and its ratio to the full render; without one (or with --fake-quarto) it uses the fake
+quarto of the tests (tests/quarto_fake_bin.py), which writes stamped outputs instantly, so
+only the page counts mean something.
+
+Usage: python bench/bench_build.py [--jobs N] [--kernel] [--namnd kfn] [--fake-quarto]
+  --kernel       also time a cold build with one Jupyter kernel per notebook (--motor kernel)
+  --fake-quarto  render with the tests' fake quarto even when a real one is installed
+  --no-render    skip the render scenarios
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,23 +50,22 @@ def make_copy(target: Path) -> Path:
     root = target / "projekt"
     root.mkdir()
     for name in COPY:
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("_executed"))
+        shutil.copytree(
+            REPO / name,
+            root / name,
+            ignore=shutil.ignore_patterns("_executed", "oppna-data", "index.qmd"),
+        )
     return root
 
 
-def timed_build(root: Path, *extra: str) -> tuple[float, str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "kommunrapport",
-        "build",
-        "--no-render",
-        "--rot",
-        str(root),
-        *extra,
-    ]
+def timed_build(
+    root: Path, *extra: str, render: bool = False, env: dict[str, str] | None = None
+) -> tuple[float, str]:
+    cmd = [sys.executable, "-m", "kommunrapport", "build", "--rot", str(root), *extra]
+    if not render:
+        cmd.append("--no-render")
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"bygget misslyckades ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -138,11 +150,80 @@ def worker_peak_mb(root: Path) -> float:
     return max(float(e.get("topp_minne_mb", 0)) for e in entries.values())
 
 
+RENDERED = re.compile(
+    r"Renderade (?P<pages>\d+) av (?P<total>\d+) sidor \((?P<files>\d+) filer\) "
+    r"i (?P<runs>\d+) Quarto"
+)
+
+
+def render_counts(stdout: str) -> tuple[int, int, int]:
+    """(pages, files, Quarto processes) from the build's summary line."""
+    if "Inget att rendera" in stdout:
+        return 0, 0, 0
+    m = RENDERED.search(stdout)
+    if m is None:
+        sys.exit(f"hittar ingen renderingsrad i utdata:\n{stdout}")
+    return int(m.group("pages")), int(m.group("files")), int(m.group("runs"))
+
+
+def quarto_env(tmp: Path, fake: bool) -> tuple[dict[str, str], bool]:
+    """The environment for the render scenarios, and whether Quarto is real."""
+    env = dict(os.environ)
+    if not fake:
+        from kommunrapport.site.quarto import find_quarto
+
+        if find_quarto() is not None:
+            return env, True
+    sys.path.insert(0, str(REPO / "tests"))
+    from quarto_fake_bin import install_fake_quarto
+
+    install_fake_quarto(tmp / "bin", tmp / "quarto-anrop.jsonl")
+    env["PATH"] = f"{tmp / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("QUARTO_PATH", None)
+    return env, False
+
+
+def change_text(root: Path, period: str, namnd: str) -> None:
+    path = root / "reports" / period / f"{namnd}.qmd"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nEn mening till ({time.time_ns()}).\n")
+
+
+def render_scenarios(root: Path, tmp: Path, namnd: str, fake: bool) -> list[str]:
+    env, real = quarto_env(tmp, fake)
+    period = sorted(p.name for p in (root / "reports").iterdir() if p.is_dir())[-1]
+    rows: list[tuple[str, float, tuple[int, int, int]]] = []
+
+    def step(label: str, *extra: str) -> None:
+        seconds, out = timed_build(root, *extra, render=True, env=env)
+        rows.append((label, seconds, render_counts(out)))
+
+    step("a. full rendering")
+    step("b. inget ändrat")
+    change_text(root, period, namnd)
+    step(f"c. en mening i {period}/{namnd}.qmd")
+    change_one_namnd(root, namnd)
+    step(f"d. nämnden {namnd}s data (jobben körs om)")
+    change_text(root, period, namnd)
+    step("e. en mening, --format html", "--format", "html")
+    full = rows[0][1]
+    kind = "riktig Quarto" if real else "falsk quarto (tests/quarto_fake_bin.py): bara antalen"
+    lines = ["", f"Rendering ({kind})"]
+    for label, seconds, (pages, files, runs) in rows:
+        line = f"{label}: {pages} sidor, {files} filer, {runs} Quarto-körningar, {seconds:6.1f} s"
+        if real:
+            line += f" (kvot mot full rendering {seconds / full:.3f})"
+        lines.append(line)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--kernel", action="store_true")
     parser.add_argument("--namnd", default="kfn", help="nämnden vars data ändras i steg 4")
+    parser.add_argument("--fake-quarto", action="store_true")
+    parser.add_argument("--no-render", action="store_true")
     args = parser.parse_args()
     jobs = ("--jobs", str(args.jobs)) if args.jobs else ()
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,6 +240,11 @@ def main() -> None:
             (Path(tmp) / "k").mkdir()
             kroot = make_copy(Path(tmp) / "k")
             kernel, _ = timed_build(kroot, "--motor", "kernel", *jobs)
+        rendering = (
+            []
+            if args.no_render
+            else render_scenarios(root, Path(tmp), args.namnd, args.fake_quarto)
+        )
     print()
     print(f"Byggtider för exempelkommunen ({total} jobb)")
     print(f"1. kallt helt bygge (utan rendering): {cold:6.2f} s")
@@ -175,6 +261,9 @@ def main() -> None:
             f"(jämförelse: kallt bygge med en Jupyter-kärna per anteckningsbok: {kernel:6.2f} s, "
             f"kvot {kernel / low:.2f})"
         )
+
+    for line in rendering:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from quarto_fake_bin import install_fake_quarto, read_calls
 from tests_support import make_example_copy
 from typer.testing import CliRunner
 
@@ -22,21 +24,14 @@ from kommunrapport.data.paths import ProjectPaths
 
 runner = CliRunner()
 
-FAKE_QUARTO = """#!/bin/sh
-echo "$PWD $*" >> "{log}"
-mkdir -p _site && echo '<html lang="sv-SE"></html>' > _site/index.html
-"""
-
 
 @pytest.fixture(scope="module")
 def built(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[ProjectPaths, Path, str]:
     paths = make_example_copy(tmp_path_factory.mktemp("bygge"))
-    log = paths.root / "quarto-anrop.log"
-    fake = paths.root / "fake-quarto"
-    fake.write_text(FAKE_QUARTO.format(log=log), encoding="utf-8")
-    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    log = paths.root.parent / "quarto-anrop.jsonl"
+    fake = install_fake_quarto(paths.root.parent / "bin", log)
     old = os.environ.get("QUARTO_PATH")
     os.environ["QUARTO_PATH"] = str(fake)
     try:
@@ -47,6 +42,17 @@ def built(
         else:
             os.environ["QUARTO_PATH"] = old
     return paths, log, f"slutkod {result.exit_code}\n{result.output}"
+
+
+@pytest.fixture
+def fake_quarto(
+    built: tuple[ProjectPaths, Path, str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], list[dict[str, Any]]]:
+    """The fake quarto for one test, and a function returning its calls in that test."""
+    _, log, _ = built
+    monkeypatch.setenv("QUARTO_PATH", str(log.parent / "bin" / "quarto"))
+    before = len(read_calls(log))
+    return lambda: read_calls(log)[before:]
 
 
 def test_build_executes_every_job_without_errors_and_renders_once(
@@ -68,9 +74,42 @@ def test_build_executes_every_job_without_errors_and_renders_once(
             assert paths.key_figures_file(period.id, job).is_file()
             assert (paths.open_data_dir(period.id, job) / "kolumner.csv").is_file()
         assert paths.period_report(period.id).read_text("utf-8").startswith("---")
-    calls = log.read_text(encoding="utf-8").splitlines()
-    assert calls == [f"{paths.root} render"]
-    assert "Webbplatsen är renderad till _site/" in output
+    (call,) = read_calls(log)
+    assert call["argv"] == ["render"] and call["cwd"] == str(paths.root)  # a full render
+    assert len(call["pages"]) == 28  # start page, and 3 periods × (report + kommun + 7 nämnder)
+    assert "Renderade 28 av 28 sidor (82 filer) i 1 Quarto-körning till _site/" in output
+
+
+def test_a_build_with_nothing_changed_does_not_start_quarto(
+    built: tuple[ProjectPaths, Path, str], fake_quarto: Callable[[], list[dict[str, Any]]]
+) -> None:
+    paths, _, _ = built
+    started = time.perf_counter()
+    result = runner.invoke(app, ["build", "--rot", str(paths.root)])
+    seconds = time.perf_counter() - started
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "Inget att rendera: alla 28 sidor i _site/ är aktuella" in result.output
+    assert fake_quarto() == []
+    print(f"bygge utan ändringar: {seconds:.2f} s")
+
+
+def test_one_changed_text_renders_its_page_and_period_report_only(
+    built: tuple[ProjectPaths, Path, str], fake_quarto: Callable[[], list[dict[str, Any]]]
+) -> None:
+    paths, _, _ = built
+    text = paths.narrative_file("2022-12", "kfn")
+    original = text.read_bytes()
+    text.write_bytes(original + b"\nEn ny mening.\n")
+    try:
+        result = runner.invoke(app, ["build", "--rot", str(paths.root)])
+        assert result.exit_code == ExitCode.OK, result.output
+        assert "Renderade 2 av 28 sidor (6 filer) i 1 Quarto-körning" in result.output
+        (call,) = fake_quarto()
+        assert call["argv"] == ["render", "--no-clean"]
+        assert call["pages"] == ["reports/2022-12/index.qmd", "reports/2022-12/kfn.qmd"]
+    finally:
+        text.write_bytes(original)
+        runner.invoke(app, ["build", "--rot", str(paths.root)])
 
 
 def test_a_second_build_finds_every_job_cached(built: tuple[ProjectPaths, Path, str]) -> None:
@@ -89,6 +128,7 @@ def test_without_quarto_everything_before_the_render_is_done(
     monkeypatch.setattr("kommunrapport.site.quarto._package_binary", lambda: None)
     index = paths.period_report("2022-08")
     index.unlink()
+    (paths.site_dir / "reports" / "2022-08" / "sn.html").unlink()  # something to render
     result = runner.invoke(app, ["build", "--rot", str(paths.root)])
     assert result.exit_code == ExitCode.QUARTO_MISSING, result.output
     assert 'pip install -e ".[quarto]"' in result.output

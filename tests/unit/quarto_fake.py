@@ -1,6 +1,7 @@
 """Fake build output for the Quarto-side tests: template notebooks with a cell per label,
 "executed" notebooks with an output in every labelled cell, and key-figure files — made by
-hand in milliseconds, so the site can be prepared without running any notebook."""
+hand in milliseconds, so the site can be prepared without running any notebook; and a fake
+``quarto`` binary (``tests/quarto_fake_bin.py``) that records what the build asks of it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+# The fake `quarto` binary (tests/quarto_fake_bin.py) starts without kommunrapport.
+from quarto_fake_bin import FAKE_FAILURE, install_fake_quarto, read_calls
 
 from kommunrapport.content.labels import KOMMUN_LABELS, NAMND_LABELS
 from kommunrapport.data.paths import ProjectPaths
@@ -125,3 +129,6 @@ def write_text(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+__all__ = ["FAKE_FAILURE", "install_fake_quarto", "read_calls"]

@@ -187,7 +187,7 @@ def test_site_config_is_valid_yaml_with_the_documented_keys(built: ProjectPaths)
         "reports/2022-08/bun.qmd",
         "reports/2022-08/sn.qmd",
     ]
-    assert config["project"]["render"] == hrefs
+    assert config["project"]["render"] == ["index.qmd", *hrefs]
     for href in hrefs:
         assert (built.root / href).is_file()
     listing = built.periods_include_file.read_text(encoding="utf-8")
@@ -282,7 +282,7 @@ def test_unbuilt_periods_stay_off_the_site(built: ProjectPaths) -> None:
     plan = prepare_site(load_model(built))
     assert plan.periods == ()
     config = yaml.safe_load(built.site_config_file.read_text(encoding="utf-8"))
-    assert config["project"]["render"] == []
+    assert config["project"]["render"] == ["index.qmd"]
     with pytest.raises(SiteError, match="kör build först"):
         prepare_site(load_model(built), [PERIOD])
 
@@ -295,7 +295,7 @@ def test_quarto_yml_is_a_website_with_the_documented_keys() -> None:
     config = yaml.safe_load(files["_quarto.yml"].read_text(encoding="utf-8"))
     assert config["project"]["type"] == "website"
     assert config["project"]["output-dir"] == "_site"
-    assert config["project"]["render"] == ["index.qmd"]
+    assert "render" not in config["project"]  # the generated _webbplats.yml lists the pages
     assert config["metadata-files"] == ["_webbplats.yml"]
     assert config["lang"] == "sv-SE"
     assert config["website"]["search"]["location"] == "navbar"

@@ -21,7 +21,7 @@ import os
 import queue as queue_module
 import resource
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -305,12 +305,18 @@ def build(
     fail_fast: bool = False,
     engine: EngineName = "snabb",
     reporter: Reporter | None = None,
+    only: Collection[str] = (),
 ) -> BuildReport:
-    """Execute every planned job whose inputs changed; see the module docstring."""
+    """Execute every planned job whose inputs changed; see the module docstring.
+
+    ``only``: job names (a nämnd's id, or ``kommun``) to keep of the planned jobs, for a
+    step that needs one job's output (``kommunrapport skriv``)."""
     reporter = reporter or Reporter()
     started = time.perf_counter()
     paths = model.paths
     planned = plan(model, periods, namnder)
+    if only:
+        planned = [j for j in planned if j.name in only]
     cache = BuildCache(paths)
     fingerprinter = Fingerprinter(model)
     fingerprints = {job.key: fingerprinter.job(job, engine) for job in planned}

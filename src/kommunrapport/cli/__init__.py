@@ -5,7 +5,8 @@ error they can fix.
 
 The typer app and the order of its commands live here; each command is in the module of
 its group (:mod:`~kommunrapport.cli.build`, :mod:`~kommunrapport.cli.collab`,
-:mod:`~kommunrapport.cli.narrative`, :mod:`~kommunrapport.cli.kolada`), and what they share
+:mod:`~kommunrapport.cli.narrative`, :mod:`~kommunrapport.cli.skriv`,
+:mod:`~kommunrapport.cli.kolada`), and what they share
 (:class:`~kommunrapport.cli.common.ExitCode`, the consoles, ``fail``) in
 :mod:`~kommunrapport.cli.common`.
 """
@@ -17,7 +18,7 @@ from typing import Annotated
 import typer
 
 from kommunrapport import __version__
-from kommunrapport.cli import build, collab, kolada, narrative
+from kommunrapport.cli import build, collab, kolada, narrative, skriv
 from kommunrapport.cli.common import out
 
 app = typer.Typer(
@@ -46,6 +47,7 @@ app.command("setup-git")(collab.setup_git)
 app.command("new-period")(narrative.new_period)
 app.command()(narrative.status)
 app.command()(narrative.preview)
+app.command()(skriv.skriv)
 app.add_typer(kolada.kolada_app, name="kolada")
 
 

@@ -43,7 +43,10 @@ def build(
         typer.Option("--jobs", "-j", min=1, help="Antal parallella jobb (standard: antal kärnor)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Kör om alla jobb även om inget har ändrats.")
+        bool,
+        typer.Option(
+            "--force", help="Kör om alla jobb och rendera alla sidor även om inget har ändrats."
+        ),
     ] = False,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Avbryt vid första misslyckade jobb.")
@@ -66,29 +69,39 @@ def build(
             "kernel: en Jupyter-kärna per anteckningsbok.",
         ),
     ] = "snabb",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Rendera bara detta format: html, docx eller pdf (kan upprepas; standard: alla).",
+        ),
+    ] = None,
 ) -> None:
     """Kontrollera datat, kör anteckningsböckerna för varje nämnd och period, och
-    sätt ihop rapporterna med Quarto."""
+    sätt ihop rapporterna med Quarto (bara de sidor som har ändrats)."""
     from kommunrapport.batch.progress import (
         ConsoleReporter,
         failure_lines,
-        seconds,
         summary_line,
         summary_table,
     )
     from kommunrapport.batch.runner import build as run_build
     from kommunrapport.data.loader import load_model_cached
     from kommunrapport.site.checks import narrative_problems
-    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, render
-    from kommunrapport.site.status import (
-        describe_unfinished,
-        publish_blockers,
-    )
+    from kommunrapport.site.incremental import check_format_names, quarto_formats
+    from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
+    from kommunrapport.site.render import render_site
+    from kommunrapport.site.render_progress import ConsoleProgress, render_summary
+    from kommunrapport.site.status import describe_unfinished, publish_blockers
     from kommunrapport.site.write import prepare_site
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    if publish and formats:
+        raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
     try:
+        check_format_names(formats or ())
         paths = paths_for(root)
         model = load_model_cached(paths)
         problems = narrative_problems(paths, model)
@@ -138,7 +151,13 @@ def build(
             unfinished = publish_blockers(model, ())
             if unfinished:
                 raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
-        result = render(paths, echo=None if out.is_terminal else print)
+        outcome = render_site(
+            paths,
+            plan.pages(paths),
+            formats=quarto_formats(paths, formats or ()),
+            force=force,
+            progress=ConsoleProgress(out),
+        )
     except QuartoMissingError as exc:
         raise fail(str(exc), ExitCode.QUARTO_MISSING) from None
     except DataValidationError as exc:
@@ -147,7 +166,5 @@ def build(
         raise fail(str(exc), ExitCode.BUILD_FAILED) from None
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
-    out.print(
-        f"Webbplatsen är renderad till {paths.relative(paths.site_dir)}/ "
-        f"på {seconds(result.seconds)}."
-    )
+    for line in render_summary(outcome, paths):
+        out.print(line, markup=False, soft_wrap=True)

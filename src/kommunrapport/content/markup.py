@@ -112,6 +112,8 @@ def url_path(path: str) -> str:
     return urllib.parse.quote(path, safe="/")
 
 
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's safe dumper where PyYAML has it (several times faster), else the pure one."""
 _YAML_HIDDEN: Final = str.maketrans({"<": "\\x3C", ">": "\\x3E", "{": "\\x7B", "}": "\\x7D"})
 
 
@@ -126,4 +128,4 @@ def yaml_scalar(value: str) -> str:
 
 def yaml_document(data: Mapping[str, Any]) -> str:
     """A YAML document of ``data`` (keys in order), written by PyYAML's emitter."""
-    return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(dict(data), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100)

@@ -95,6 +95,17 @@ class ProjectPaths:
     def quarto_config(self) -> Path:
         return self.root / "_quarto.yml"
 
+    def site_output(self, page: Path, extension: str) -> Path:
+        """Where Quarto writes a page's output: ``reports/2022-12/kfn.qmd`` as ``.html`` is
+        ``_site/reports/2022-12/kfn.html`` (docx and PDF beside it)."""
+        rel = page.relative_to(self.root).with_suffix(extension)
+        return self.site_dir / rel
+
+    def site_support_dir(self, page: Path) -> Path:
+        """A page's figures and other files in ``_site/`` (``<stem>_files/``)."""
+        rel = page.relative_to(self.root)
+        return self.site_dir / rel.parent / f"{rel.stem}_files"
+
     # --- the Quarto project (see kommunrapport.site.write and kommunrapport.site.narrative) ----
     def narrative_file(self, period: str, job: str) -> Path:
         """The analysts' text for a nämnd (or ``kommun``) and period; never written by a build."""
@@ -147,6 +158,11 @@ class ProjectPaths:
     @property
     def build_cache_file(self) -> Path:
         return self.state_dir / "build-cache.json"
+
+    @property
+    def render_cache_file(self) -> Path:
+        """Fingerprint of each page and format Quarto last rendered successfully."""
+        return self.state_dir / "render-cache.json"
 
     @property
     def model_cache_file(self) -> Path:

@@ -7,7 +7,10 @@ Uses the batch, content and data parts. What it offers:
 - :mod:`.scaffold`: ``new-period`` and the project's own files, created only when missing.
 - :mod:`.plan`, :mod:`.chapters`, :mod:`.write`: which pages the site has, the period
   report's chapters, and the one module that writes the generated files.
-- :mod:`.quarto`: finding Quarto and running the render.
+- :mod:`.quarto`: finding Quarto and running it.
 - :mod:`.wordfiles`: finishing the rendered Word files (contents, header, table layout).
+- :mod:`.incremental`, :mod:`.render`, :mod:`.render_progress`: the render step, which
+  renders only the pages (and formats) whose inputs changed, with a progress bar.
+- :mod:`.skriv`: ``kommunrapport skriv``, Quarto's live preview of one page.
 - :mod:`.preview`: the nbconvert preview of one executed notebook, without Quarto.
 """

@@ -20,12 +20,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kommunrapport.content.labels import TEMPLATE_LABELS
 from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site.chapters import REPORT_KEY
 from kommunrapport.site.narrative import (
     KEY_PREFIX,
@@ -308,7 +307,7 @@ def unresolved_references(paths: ProjectPaths, page: Path) -> list[Problem]:
     for rel in narrative.metadata_files:
         source = page.parent / rel
         if source.is_file():
-            loaded = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(source.read_text(encoding="utf-8")) or {}
             if isinstance(loaded, dict):
                 metadata.update(loaded)
     cache: dict[Path, set[str]] = {}

@@ -261,8 +261,18 @@ def parse_narrative(text: str) -> Narrative:
     )
 
 
+_PARSED: dict[bytes, Narrative] = {}
+
+
 def read_narrative(path: Path) -> Narrative:
-    return parse_narrative(path.read_bytes().decode("utf-8-sig"))
+    """The parsed file. A build reads each page several times (check, plan, references),
+    so the same bytes are parsed once per process."""
+    data = path.read_bytes()
+    if data not in _PARSED:
+        if len(_PARSED) > 500:
+            _PARSED.clear()
+        _PARSED[data] = parse_narrative(data.decode("utf-8-sig"))
+    return _PARSED[data]
 
 
 def is_generated(path: Path) -> bool:

@@ -6,7 +6,9 @@ found, :func:`render` raises :class:`QuartoMissingError`, whose Swedish message 
 install it; the CLI maps it to ``ExitCode.QUARTO_MISSING``.
 
 Rendering one project in parallel (or one source several times) makes Quarto's outputs
-collide, so the build renders the whole project once, in one process.
+collide, so the build renders the project in one process at a time. Which pages it renders
+is decided by :mod:`kommunrapport.site.incremental` and run by
+:mod:`kommunrapport.site.render`; this module only finds Quarto and runs it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -52,6 +54,10 @@ class QuartoMissingError(KommunrapportError):
 
 class QuartoRenderError(KommunrapportError):
     """``quarto render`` failed; the message ends with the tail of its output."""
+
+    def __init__(self, message: str, tail: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.tail = tuple(tail)
 
 
 def _executable(path: Path) -> bool:
@@ -98,14 +104,22 @@ class RenderResult:
     output: str
 
 
+def quarto_env() -> dict[str, str]:
+    """The environment for Quarto: this Python for its Python needs."""
+    env = dict(os.environ)
+    env.setdefault("QUARTO_PYTHON", sys.executable)
+    return env
+
+
 def render(
     paths: ProjectPaths,
     *,
+    args: Sequence[str] = (),
     quarto: Path | None = None,
     echo: Callable[[str], None] | None = None,
     tail: int = 40,
 ) -> RenderResult:
-    """Run ``quarto render`` on the whole project, once, and wait for it.
+    """Run ``quarto render [args]`` in the project root, once, and wait for it.
 
     ``echo`` receives each line of Quarto's output as it comes (for a progress log).
     After a successful render every Word file in ``_site/`` is finished
@@ -116,13 +130,12 @@ def render(
     exe = quarto or find_quarto()
     if exe is None:
         raise QuartoMissingError()
-    env = dict(os.environ)
-    env.setdefault("QUARTO_PYTHON", sys.executable)
+    env = quarto_env()
     started = time.perf_counter()
     lines: list[str] = []
     try:
         process = subprocess.Popen(
-            [str(exe), "render"],
+            [str(exe), "render", *args],
             cwd=paths.root,
             env=env,
             stdout=subprocess.PIPE,
@@ -143,7 +156,8 @@ def render(
     if code != 0:
         last = "\n".join(f"  {line}" for line in lines[-tail:])
         raise QuartoRenderError(
-            f"quarto render misslyckades (slutkod {code}). Quartos sista rader:\n{last}"
+            f"quarto render misslyckades (slutkod {code}). Quartos sista rader:\n{last}",
+            lines[-tail:],
         )
     finish_word_files(paths.site_dir, load_model_cached(paths).kommun.namn)
     return RenderResult(exe, seconds, "\n".join(lines))

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -51,6 +52,7 @@ from kommunrapport.data.errors import Problem
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site.chapters import REPORT_KEY, chapter_body, slot, unique_label
 from kommunrapport.site.checks import UnresolvedReferencesError, unresolved_references
 from kommunrapport.site.narrative import (
@@ -66,6 +68,7 @@ from kommunrapport.site.scaffold import ensure_project_files, render_narrative
 
 GENERATED_LINE: Final = f"{GENERATED_MARK} build. Ändra inte här: filen skrivs om vid varje bygge."
 OPEN_DATA_MARKER: Final = ".genererad"
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 # --- writing generated files -------------------------------------------------------------------
@@ -259,7 +262,7 @@ def site_config(model: Kommunmodell, sites: Sequence[PeriodSite]) -> dict[str, A
         *(f"sidebar:rapport-{ps.period.id}" for ps in ordered),
     ]
     sidebars = []
-    render = []
+    render = [_href(paths, paths.site_index)]
     for ps in ordered:
         pid = ps.period.id
         report = _href(paths, paths.period_report(pid))
@@ -323,14 +326,10 @@ def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> N
     for chapter in ps.chapters:
         if not chapter.has_notebook:
             continue
-        source = paths.executed_notebook(pid, chapter.job)
-        notebook = json.loads(source.read_text(encoding="utf-8"))
-        copy_ = relabel_notebook(notebook, chapter.job)
-        data = (json.dumps(copy_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        _write_output(paths.report_notebook(pid, chapter.job), data, written)
+        _write_report_notebook(paths, pid, chapter.job, written)
         key_file = paths.key_figures_file(pid, chapter.job)
         if key_file.is_file():
-            loaded = yaml.safe_load(key_file.read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(key_file.read_text(encoding="utf-8")) or {}
             if isinstance(loaded, dict) and isinstance(loaded.get(KEY_PREFIX), dict):
                 figures[slot(chapter.job)] = {KEY_PREFIX: loaded[KEY_PREFIX]}
     meta_text = _yaml_text({REPORT_KEY: figures})
@@ -339,26 +338,50 @@ def _write_period(model: Kommunmodell, ps: PeriodSite, written: list[Path]) -> N
     _write_generated(paths, paths.period_report(pid), period_report_text(model, ps), written)
 
 
+def _write_report_notebook(paths: ProjectPaths, pid: str, job: str, written: list[Path]) -> None:
+    """The relabelled copy of a job's executed notebook. The copy takes the source's
+    modification time, so an unchanged source is not parsed and copied again."""
+    source, target = paths.executed_notebook(pid, job), paths.report_notebook(pid, job)
+    stamp = source.stat()
+    if target.is_file() and target.stat().st_mtime_ns == stamp.st_mtime_ns:
+        return
+    copy_ = relabel_notebook(json.loads(source.read_text(encoding="utf-8")), job)
+    data = (json.dumps(copy_, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    _write_output(target, data, written)
+    os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+
+def _copied(source: Path, target: Path) -> bool:
+    """``target`` is a ``copy2`` of ``source`` (same size and modification time)."""
+    a, b = source.stat(), target.stat()
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
+
+
 def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path]) -> None:
+    """Copy the open data where the site publishes it; left as it is when unchanged."""
     pid = ps.period.id
     root = paths.period_dir(pid) / "oppna-data"
+    wanted: dict[Path, Path] = {}
+    for chapter in ps.chapters:
+        source = paths.open_data_dir(pid, chapter.job)
+        if chapter.has_notebook and source.is_dir():
+            for file in sorted(p for p in source.iterdir() if p.is_file()):
+                wanted[paths.published_open_data_dir(pid, chapter.job) / file.name] = file
     if root.exists():
         if not (root / OPEN_DATA_MARKER).is_file():
             raise SiteError(
                 f"{paths.relative(root)} skrivs av kommunrapport build men finns redan och är "
                 "inte genererad; flytta filerna därifrån."
             )
+        present = {p for p in root.rglob("*") if p.is_file() and p.name != OPEN_DATA_MARKER}
+        if present == set(wanted) and all(_copied(s, t) for t, s in wanted.items()):
+            return
         shutil.rmtree(root)
     copied = []
-    for chapter in ps.chapters:
-        source = paths.open_data_dir(pid, chapter.job)
-        if not chapter.has_notebook or not source.is_dir():
-            continue
-        for file in sorted(p for p in source.iterdir() if p.is_file()):
-            target = paths.published_open_data_dir(pid, chapter.job) / file.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(file, target)
-            copied.append(target)
+    for target, file in wanted.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, target)
+        copied.append(target)
     if copied:
         (root / OPEN_DATA_MARKER).write_text(GENERATED_LINE + "\n", encoding="utf-8")
         written.extend(copied)

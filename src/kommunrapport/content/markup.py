@@ -68,8 +68,13 @@ def md_text(text: object) -> str:
     s = flat(text)
     out = []
     for i, ch in enumerate(s):
-        if ch in _ALWAYS or (ch == "_" and not _intraword(s, i)) or (
-            ch in _DOUBLED and ((i > 0 and s[i - 1] == ch) or (i + 1 < len(s) and s[i + 1] == ch))
+        if (
+            ch in _ALWAYS
+            or (ch == "_" and not _intraword(s, i))
+            or (
+                ch in _DOUBLED
+                and ((i > 0 and s[i - 1] == ch) or (i + 1 < len(s) and s[i + 1] == ch))
+            )
         ):
             out.append("\\" + ch)
         else:

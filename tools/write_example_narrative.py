@@ -649,7 +649,7 @@ def main(argv: list[str]) -> int:
     model = load_model(built)
     written = 0
     for period in model.perioder.perioder:
-        for job in period_jobs(period):
+        for job in period_jobs(model, period):
             path = target.narrative_file(period.id, job)
             if path.exists() and not overwrite:
                 continue

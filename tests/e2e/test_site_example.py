@@ -42,7 +42,7 @@ def test_new_period_status_and_check_on_the_example(tmp_path: Path) -> None:
         result = runner.invoke(app, ["new-period", period.id, "--rot", str(paths.root)])
         assert result.exit_code == ExitCode.OK, result.output
     rows = narrative_status(model)
-    assert len(rows) == sum(len(period_jobs(p)) for p in model.perioder.perioder) == 24
+    assert len(rows) == sum(len(period_jobs(model, p)) for p in model.perioder.perioder) == 24
     assert all(r.exists and r.status == "utkast" and r.words == 0 for r in rows)
     assert narrative_problems(paths, model) == []
     result = runner.invoke(app, ["check", "--rot", str(paths.root)])
@@ -92,7 +92,7 @@ def test_previews_of_the_example_pass_the_accessibility_check(
 ) -> None:
     paths, _ = built
     model = load_model(paths)
-    previews = [preview(paths, PERIOD, job) for job in period_jobs(model.period(PERIOD))]
+    previews = [preview(paths, PERIOD, job) for job in period_jobs(model, model.period(PERIOD))]
     html = previews[1].read_text(encoding="utf-8")
     assert '<html lang="sv">' in html and "<img" in html
     reason = a11y_unavailable()

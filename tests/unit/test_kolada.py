@@ -347,13 +347,48 @@ def test_import_long_format(project: ProjectPaths, tmp_path: Path) -> None:
     rows += [[v.kpi, v.municipality, str(v.period), v.gender, repr(v.value)] for v in served]
     rows.append(["N00945", "1487", "2022", "T", "12.0"])  # not in the goal chain
     report = import_export(project, write_export(tmp_path / "export.csv", rows))
-    expected = {(v.kpi, v.municipality, v.period, v.gender): (v.value, None) for v in served}
+    # kept as a fetch would: the kommun, riket and G36123's members in jamforelsegrupper.csv
+    keep = {"1487", "0000", "1490"}
+    expected = {
+        (v.kpi, v.municipality, v.period, v.gender): (v.value, None)
+        for v in served
+        if v.municipality in keep
+    }
     assert kolada_rows(project) == expected
+    assert report.dropped == sum(1 for v in served if v.municipality not in keep) > 0
+    assert "släppte" in report.summary(project)
     assert report.skipped_kpis == ("N00945",)
     assert check(project) == []
     provenance = yaml.safe_load(project.kolada_provenance_file.read_text(encoding="utf-8"))
     assert provenance["hamtningar"][0]["metod"] == "import"
-    assert provenance["hamtningar"][0]["antal_varden"] == len(served)
+    assert provenance["hamtningar"][0]["antal_varden"] == len(expected)
+
+
+def test_import_keeps_the_kommun_riket_and_groups_and_warns_about_years(
+    project: ProjectPaths, tmp_path: Path
+) -> None:
+    """An export of every kommun: only 1487, 0000 and the group's member 1490 are kept;
+    N20891 has no 2022 value for the kommun, so the import warns (it will be ej bedömbar)."""
+    outcomes = project.table_csv("indikatorutfall")
+    kept = [x for x in outcomes.read_text("utf-8").splitlines() if not x.startswith("N20891")]
+    outcomes.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    rows = [["kpi", "municipality_id", "period", "gender", "value"]]
+    for area in ("1487", "0000", "1490", "0180", "1280", "2480"):
+        rows.append(["N15419", area, "2022", "T", "70"])
+        rows.append(["N20891", area, "2021", "T", "10"])
+    report = import_export(project, write_export(tmp_path / "alla.csv", rows))
+    areas = {k[1] for k in kolada_rows(project)}
+    assert {"0180", "1280", "2480"}.isdisjoint(areas)
+    assert {"1487", "0000", "1490"} <= areas
+    assert report.values == 6
+    assert report.dropped == 6
+    assert report.dropped_areas == ("0180", "1280", "2480")
+    text = report.summary(project)
+    assert "släppte 6 rader för 3 andra områden" in text
+    assert any(
+        w.startswith("N20891 saknar värde för kommunen (1487) 2022") for w in report.warnings
+    )
+    assert not any(w.startswith("N15419") for w in report.warnings)
 
 
 def test_import_semicolon_decimal_comma(project: ProjectPaths, tmp_path: Path) -> None:

@@ -217,8 +217,8 @@ CASES = [
     ),
     Case(
         "missing file",
-        lambda p: _d(p, "internkontroll.csv").unlink(),
-        "data/internkontroll.csv",
+        lambda p: _d(p, "aktiviteter.csv").unlink(),
+        "data/aktiviteter.csv",
         None,
         None,
         ("saknas",),

@@ -40,7 +40,8 @@ def test_preview_is_swedish_without_code_and_with_alt_text(built: ProjectPaths) 
     assert path == built.preview_file("2022-08", "bun")
     html = path.read_text(encoding="utf-8")
     assert '<html lang="sv">' in html
-    assert "<title>Förhandsvisning: Barn- och utbildningsnämnden, 2022-08</title>" in html
+    title = "Förhandsvisning: Barn- och utbildningsnämnden, Testköpings kommun, 2022-08"
+    assert f"<title>{title}</title>" in html
     assert 'alt="Diagram fig-drift: värdena ökar."' in html
     assert "<th>Verksamhet</th>" in html
     assert "visa()" not in html  # the code is left out

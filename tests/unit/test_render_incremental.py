@@ -101,10 +101,14 @@ def site(minimal_project: ProjectPaths, tmp_path: Path, monkeypatch: pytest.Monk
     paths = minimal_project
     with paths.params_file.open("a", encoding="utf-8") as handle:
         handle.write(SECOND_PERIOD)
-    for table in ("driftredovisning", "personal"):  # the same rows for 2022-12
+    for table in ("driftredovisning", "personal", "resultatrakning"):  # the same rows for 2022-12
         csv = paths.table_csv(table)
         lines = csv.read_text(encoding="utf-8").splitlines()
-        lines += [line.replace(",2022-08,", ",2022-12,") for line in lines if ",2022-08," in line]
+        lines += [
+            f",{line},".replace(",2022-08,", ",2022-12,")[1:-1]
+            for line in lines
+            if ",2022-08," in f",{line},"
+        ]
         csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_templates(paths)
     model = load_model(paths)

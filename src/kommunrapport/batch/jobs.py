@@ -172,7 +172,8 @@ def plan(
 ) -> list[Job]:
     """The jobs for the chosen periods and nämnder (default: all), in params order.
 
-    The kommun job of a period is included unless nämnder were named.
+    The kommun job of a period is included unless nämnder were named, and only when the
+    period has kommun-level data (:meth:`Kommunmodell.has_kommun_chapter`).
     """
     wanted_periods = list(periods)
     wanted_namnder = list(namnder)
@@ -203,7 +204,7 @@ def plan(
                 "markera": list(n.markera),
             }
             jobs.append(Job(period.id, n.id, NAMND_TEMPLATE, params))
-        if not wanted_namnder:
+        if not wanted_namnder and model.has_kommun_chapter(period.id):
             jobs.append(Job(period.id, KOMMUN_JOB, KOMMUN_TEMPLATE, {"period": period.id}))
     return jobs
 

@@ -6,7 +6,7 @@ error they can fix.
 The typer app and the order of its commands live here; each command is in the module of
 its group (:mod:`~kommunrapport.cli.build`, :mod:`~kommunrapport.cli.collab`,
 :mod:`~kommunrapport.cli.narrative`, :mod:`~kommunrapport.cli.skriv`,
-:mod:`~kommunrapport.cli.kolada`), and what they share
+:mod:`~kommunrapport.cli.kolada`, :mod:`~kommunrapport.cli.project`), and what they share
 (:class:`~kommunrapport.cli.common.ExitCode`, the consoles, ``fail``) in
 :mod:`~kommunrapport.cli.common`.
 """
@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from kommunrapport import __version__
-from kommunrapport.cli import build, collab, kolada, narrative, skriv
+from kommunrapport.cli import build, collab, kolada, narrative, project, skriv
 from kommunrapport.cli.common import out
 
 app = typer.Typer(
@@ -39,6 +39,7 @@ def _main(
         raise typer.Exit(0)
 
 
+app.command()(project.init)
 app.command()(build.check)
 app.command()(build.build)
 app.command()(collab.lab)
@@ -48,6 +49,7 @@ app.command("new-period")(narrative.new_period)
 app.command()(narrative.status)
 app.command()(narrative.preview)
 app.command()(skriv.skriv)
+app.command("excel-mall")(project.excel_mall)
 app.add_typer(kolada.kolada_app, name="kolada")
 
 

@@ -12,17 +12,27 @@ from kommunrapport.data.errors import DataValidationError, KommunrapportError
 
 def check(root: RootOption = None) -> None:
     """Kontrollera all data och alla parametrar, och analytikernas texter
-    (reports/<period>/*.qmd). Ändrar inga filer."""
+    (reports/<period>/*.qmd). Säger vad som återstår att fylla i, i tur och ordning.
+    Ändrar inga filer."""
     from kommunrapport.data.loader import collect
+    from kommunrapport.data.notices import missing_outcomes
     from kommunrapport.site.checks import narrative_problems
+    from kommunrapport.site.newproject import describe_steps, next_steps
 
     try:
         paths = paths_for(root)
+        steps = next_steps(paths)
         model, problems = collect(paths)
+        notices: list[str] = []
         if model is not None:
             problems = [*problems, *narrative_problems(paths, model)]
+            notices = missing_outcomes(model)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
+    if steps:
+        out.print(describe_steps(steps), markup=False, soft_wrap=True)
+    for notice in notices:
+        out.print(f"Varning: {notice}", markup=False, soft_wrap=True)
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
     out.print("Kontrollen är klar: inga problem hittades.")
@@ -145,7 +155,8 @@ def build(
         return
     try:
         plan = prepare_site(model)
-        out.print(f"Quarto-projektet är klart: {len(plan.periods)} perioder.")
+        count = len(plan.periods)
+        out.print(f"Quarto-projektet är klart: {count} {'period' if count == 1 else 'perioder'}.")
         if publish:
             # checked again on what the site now holds: every page Quarto publishes
             unfinished = publish_blockers(model, ())

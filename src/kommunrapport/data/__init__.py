@@ -8,4 +8,7 @@ The lowest layer; it imports no other part. What it offers:
 - :mod:`.model`: the pydantic models and the frozen ``Kommunmodell``.
 - :mod:`.datasets` and :mod:`.tablespec`: the registry of tables and how a table is typed.
 - :mod:`.tableio`, :mod:`.yamlio`, :mod:`.fsutil`: reading tables and YAML, atomic writes.
+- :mod:`.registrydoc`: the registry as Swedish Markdown (which tables each report part needs).
+- :mod:`.excelmall`: one Excel workbook for every table; :mod:`.kommuner`: the kommuner by
+  Kolada id; :mod:`.notices`: warnings that do not fail ``check``.
 """

@@ -1,7 +1,8 @@
 """Reading the project's files for the loader, collecting every problem on the way.
 
 :class:`Collector` reads a YAML file into its pydantic model (keeping the document for
-line numbers) and a table through its registry entry, and gathers each
+line numbers) and a table through its registry entry (from its own file or from its
+sheet of ``data/kommunrapport.xlsx``), and gathers each
 :class:`Problem` instead of stopping at the first. It only ever reads.
 """
 
@@ -15,7 +16,12 @@ from pydantic import BaseModel
 
 from kommunrapport.data.errors import Problem
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.data.tableio import TableReadError, read_table_text
+from kommunrapport.data.tableio import (
+    TableReadError,
+    read_table_text,
+    read_workbook_text,
+    sheet_shown,
+)
 from kommunrapport.data.tablespec import Dataset, type_table
 from kommunrapport.data.yamlio import YamlDocument, parse_model, read_yaml
 
@@ -33,6 +39,23 @@ class Collector:
         self.paths = paths
         self.problems: list[Problem] = []
         self.docs: dict[str, YamlDocument] = {}
+        self._sheets: dict[str, pd.DataFrame | Problem] | None = None
+
+    def sheets(self) -> dict[str, pd.DataFrame | Problem]:
+        """The registry's sheets of ``data/kommunrapport.xlsx`` (none without the file)."""
+        if self._sheets is None:
+            self._sheets = {}
+            book = self.paths.workbook_file
+            if book.is_file():
+                from kommunrapport.data.datasets import DATASETS
+
+                try:
+                    self._sheets = read_workbook_text(
+                        book, self.shown(book), {d.stem for d in DATASETS.values()}
+                    )
+                except TableReadError as err:
+                    self.problems.append(err.problem)
+        return self._sheets
 
     def shown(self, path: Path) -> str:
         return self.paths.relative(path)
@@ -65,10 +88,34 @@ class Collector:
         self.problems.append(Problem(self.shown(path), row, column, message))
 
     def table(self, ds: Dataset) -> tuple[pd.DataFrame | None, str]:
+        """The dataset typed, from ``data/<stem>.csv`` or ``.xlsx`` or the workbook's sheet
+        ``<stem>``; (None, "") when there is none (the loader decides if it was needed).
+
+        A header-only sheet of the workbook gives way to a file of the same table (the
+        Excel template has every sheet; Kolada data is written as CSV)."""
         files = self.paths.table_candidates(ds.stem)
+        sheet = self.sheets().get(ds.stem)
+        if sheet is not None and files:
+            if isinstance(sheet, pd.DataFrame) and sheet.empty:
+                sheet = None
+            else:
+                book = self.shown(self.paths.workbook_file)
+                self.add(
+                    files[0],
+                    None,
+                    None,
+                    f"tabellen finns både här och på bladet '{ds.stem}' i {book}; "
+                    "behåll en av dem.",
+                )
+        if sheet is not None:
+            if isinstance(sheet, Problem):
+                self.problems.append(sheet)
+                return None, sheet.file
+            shown = sheet_shown(self.shown(self.paths.workbook_file), ds.stem)
+            frame, problems = type_table(ds, sheet, shown)
+            self.problems.extend(problems)
+            return frame, shown
         if not files:
-            if not ds.optional:
-                self.add(self.paths.data_dir / f"{ds.stem}.csv", None, None, "filen saknas.")
             return None, ""
         if len(files) > 1:
             self.add(

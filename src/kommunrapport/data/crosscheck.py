@@ -3,8 +3,9 @@
 A nämndmål belongs to a known nämnd and links to known inriktningsmål; an indicator id
 is unique in the goal chain and has a target for every report year; a period in
 params/perioder.yml names known nämnder, comparison groups and indicators and has rows
-in the tables; table rows name known nämnder, indicators and nämndmål; an override
-names exactly one goal or indicator of its own nämnd; a note has one heading. Each
+in the tables (``personal`` only where the period has the kommun's chapter); table rows
+name known nämnder, indicators and nämndmål; an override names exactly one goal or
+indicator of its own nämnd; a note has one heading. Each
 broken rule is one :class:`Problem` added to the :class:`Collector`; nothing is raised.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kommunrapport.data.collector import MALKEDJA, ORGANISATION, Collector
-from kommunrapport.data.datasets import DATASETS
+from kommunrapport.data.datasets import DATASETS, KOMMUN_DATA, kommun_periods
 from kommunrapport.data.errors import Problem
 from kommunrapport.data.model import Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
@@ -110,6 +111,15 @@ def cross_check(
                         "id",
                         f"okänd nämnd '{n.id}' (finns inte i data/kommun.yml).",
                     )
+                if n.jamforelsegrupp and "jamforelsegrupper" not in tables:
+                    c.add(
+                        params_file,
+                        c.line(params_file, (*loc, "jamforelsegrupp")),
+                        "jamforelsegrupp",
+                        f"jämförelsegruppen '{n.jamforelsegrupp}' anges men "
+                        "data/jamforelsegrupper.csv saknas (kommunrapport kolada fetch "
+                        "skriver den).",
+                    )
                 if (
                     n.jamforelsegrupp
                     and "jamforelsegrupper" in tables
@@ -130,8 +140,9 @@ def cross_check(
                             "markera",
                             f"okänd indikator '{ind_id}'.",
                         )
+            kommun = p.id in kommun_periods(tables.get(KOMMUN_DATA, (None, ""))[0])
             for ds_name in ("driftredovisning", "personal"):
-                if ds_name not in tables:
+                if ds_name not in tables or (ds_name == "personal" and not kommun):
                     continue
                 frame, shown = tables[ds_name]
                 for j, n in enumerate(p.namnder):

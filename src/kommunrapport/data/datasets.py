@@ -8,7 +8,9 @@ that have them are named here too, for the code that reads them.
 
 from __future__ import annotations
 
-from kommunrapport.data.tablespec import Column, Dataset, Kind
+import pandas as pd
+
+from kommunrapport.data.tablespec import Column, Dataset, Kind, Part
 
 AKTIVITET_STATUS = ("ej påbörjad", "pågår", "klar", "försenad", "avbruten")
 INTERNKONTROLL_RESULTAT = (
@@ -135,6 +137,7 @@ DATASETS: dict[str, Dataset] = {
             ),
             key=("namnd", "period", "kontrollmoment"),
             description="Internkontroll: kontrollmoment, resultat och åtgärd",
+            optional=True,
             namnd_column="namnd",
         ),
         Dataset(
@@ -152,6 +155,7 @@ DATASETS: dict[str, Dataset] = {
             key=("namnd", "period"),
             description="Personal: sjukfrånvaro (%) och antal anställda per kön",
             namnd_column="namnd",
+            required_for=(Part.KOMMUN,),
         ),
         Dataset(
             "resultatrakning",
@@ -216,6 +220,7 @@ DATASETS: dict[str, Dataset] = {
             key=("period", "not", "post"),
             description="Noter till resultat- och balansräkningen (mnkr), frivillig",
             optional=True,
+            report_kinds=("årsredovisning",),
             unit="mnkr",
             kommun_only=True,
         ),
@@ -229,6 +234,7 @@ DATASETS: dict[str, Dataset] = {
             ),
             key=("grupp", "kommun"),
             description="Koladas jämförelsegrupper (Liknande kommuner) och deras medlemmar",
+            optional=True,
         ),
         Dataset(
             "bedomningar",
@@ -264,6 +270,24 @@ DATASETS: dict[str, Dataset] = {
         ),
     )
 }
+
+
+KOMMUN_DATA = "resultatrakning"
+"""The kommun's chapter of a period is in the report when this table has rows for the
+period; without them the report has only the nämnder's chapters (see :func:`parts`)."""
+
+
+def kommun_periods(frame: pd.DataFrame | None) -> set[str]:
+    """The periods that have a kommun chapter: those with rows in :data:`KOMMUN_DATA`."""
+    if frame is None or frame.empty:
+        return set()
+    return {str(p) for p in frame["period"].dropna()}
+
+
+def parts(kommun_chapter: bool) -> set[Part]:
+    """The parts of a project: always the nämnder's chapters, and the kommun's when some
+    period has kommun-level data."""
+    return {Part.NAMND, Part.KOMMUN} if kommun_chapter else {Part.NAMND}
 
 
 def dataset(name: str) -> Dataset:

@@ -18,10 +18,17 @@ import pandas as pd
 from kommunrapport import __version__
 from kommunrapport.data.collector import FINANSIELLA_MAL, MALKEDJA, ORGANISATION, Collector
 from kommunrapport.data.crosscheck import cross_check
-from kommunrapport.data.datasets import DATASETS
+from kommunrapport.data.datasets import DATASETS, KOMMUN_DATA, kommun_periods, parts
 from kommunrapport.data.errors import DataValidationError, Problem, sorted_problems
 from kommunrapport.data.fsutil import write_atomic
-from kommunrapport.data.model import FinansiellaMal, Kommunmodell, Malkedja, Organisation, Perioder
+from kommunrapport.data.model import (
+    REPORT_KINDS,
+    FinansiellaMal,
+    Kommunmodell,
+    Malkedja,
+    Organisation,
+    Perioder,
+)
 from kommunrapport.data.paths import ProjectPaths, project_paths
 
 
@@ -38,12 +45,36 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
         frame, shown = c.table(ds)
         if frame is not None:
             tables[ds.name] = (frame, shown)
+    _require_tables(c, params, tables)
     cross_check(c, org, chain, params, tables)
     if c.problems or org is None or chain is None or params is None:
         return None, sorted_problems(c.problems)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
     model = Kommunmodell(paths, org, chain, params, frozen, fin)
     return model, []
+
+
+def _require_tables(
+    c: Collector, params: Perioder | None, tables: dict[str, tuple[pd.DataFrame, str]]
+) -> None:
+    """A problem for each missing table that a part of this project's report needs (see
+    ``required_for`` in the registry): the nämnder's chapters always, the kommun's chapter
+    when some period has kommun-level data."""
+    kommun = KOMMUN_DATA in tables and bool(kommun_periods(tables[KOMMUN_DATA][0]))
+    present = parts(kommun)
+    kinds = {p.typ for p in params.perioder} if params is not None else set(REPORT_KINDS)
+    for ds in DATASETS.values():
+        if ds.name in tables or not ds.required_in(present, kinds):
+            continue
+        if ds.stem in c.sheets() or c.paths.table_candidates(ds.stem):
+            continue  # there, but unreadable: that problem is reported already
+        why = " och ".join(p.value for p in ds.required_parts if p in present)
+        c.add(
+            c.paths.table_csv(ds.stem),
+            None,
+            None,
+            f"filen saknas (krävs för {why}; se data/README.md).",
+        )
 
 
 _preloaded: Kommunmodell | None = None

@@ -160,6 +160,7 @@ class FinansiellaMal(Frozen):
 # --- params/perioder.yml ----------------------------------------------------------------
 
 RapportTyp = Literal["tertialrapport", "delårsrapport", "årsredovisning"]
+REPORT_KINDS: tuple[RapportTyp, ...] = ("tertialrapport", "delårsrapport", "årsredovisning")
 
 
 class NamndParams(Frozen):
@@ -228,6 +229,13 @@ class Kommunmodell:
             if p.id == period_id:
                 return p
         raise KeyError(period_id)
+
+    def has_kommun_chapter(self, period_id: str) -> bool:
+        """Whether the period's report has the kommun's chapter: it does when the
+        kommun-level data (``datasets.KOMMUN_DATA``) has rows for the period."""
+        from kommunrapport.data.datasets import KOMMUN_DATA, kommun_periods
+
+        return period_id in kommun_periods(self._tables.get(KOMMUN_DATA))
 
     def namndmal_for(self, namnd_id: str) -> list[Namndmal]:
         return [m for m in self.malkedja.namndmal if m.namnd == namnd_id]

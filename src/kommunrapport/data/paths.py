@@ -15,6 +15,7 @@ from kommunrapport.data.errors import ProjectNotFoundError
 ROOT_ENV = "KOMMUNRAPPORT_ROOT"
 MARKER = Path("params") / "perioder.yml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
+WORKBOOK_NAME = "kommunrapport.xlsx"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class ProjectPaths:
     def table_candidates(self, stem: str) -> list[Path]:
         """Existing files for a table dataset: ``<stem>.csv`` and/or ``<stem>.xlsx``."""
         return [p for s in TABLE_SUFFIXES if (p := self.data_dir / f"{stem}{s}").exists()]
+
+    @property
+    def workbook_file(self) -> Path:
+        """The one workbook that may hold every table, a sheet per table (``excel-mall``)."""
+        return self.data_dir / WORKBOOK_NAME
 
     def table_csv(self, stem: str) -> Path:
         """Where a tool writes the table dataset ``stem`` (always CSV)."""

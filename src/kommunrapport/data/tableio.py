@@ -14,6 +14,7 @@ import math
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -107,20 +108,7 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TableReadError(
-            Problem(shown, None, None, f"kan inte läsa Excel-filen ({exc}).")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
     if not rows or not any(rows[0]):
         raise TableReadError(Problem(shown, None, None, "filen är tom (ingen rubrikrad)."))
     header = [h for h in rows[0]]
@@ -133,6 +121,54 @@ def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
     )
     frame.index = pd.Index([n for n, _ in numbered], name="rad")
     return frame
+
+
+def _open_workbook(path: Path, shown: str) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise TableReadError(
+            Problem(shown, None, None, f"kan inte läsa Excel-filen ({exc}).")
+        ) from exc
+
+
+def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
+    workbook = _open_workbook(path, shown)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return _sheet_frame(rows, shown)
+
+
+def sheet_shown(shown: str, sheet: str) -> str:
+    """How a sheet of a workbook is named in a problem: ``data/x.xlsx, blad 'namn'``."""
+    return f"{shown}, blad '{sheet}'"
+
+
+def read_workbook_text(
+    path: Path, shown: str, sheets: set[str]
+) -> dict[str, pd.DataFrame | Problem]:
+    """The sheets named in ``sheets`` that the workbook has, each read as text cells (like
+    :func:`read_table_text`), or the problem that kept a sheet from being read. Raises
+    :class:`TableReadError` when the workbook cannot be opened at all."""
+    workbook = _open_workbook(path, shown)
+    out: dict[str, pd.DataFrame | Problem] = {}
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.title not in sheets:
+                continue
+            rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+            try:
+                out[sheet.title] = _sheet_frame(rows, sheet_shown(shown, sheet.title))
+            except TableReadError as err:
+                out[sheet.title] = err.problem
+    finally:
+        workbook.close()
+    return out
 
 
 def read_table_text(path: Path, shown: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ are registered in :mod:`kommunrapport.data.datasets`. Nothing here reads a file.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class Part(Enum):
+    """A part of a report that reads tables: each nämnd's chapter, or the kommun's chapter."""
+
+    NAMND = "nämndens kapitel"
+    KOMMUN = "kommunens kapitel"
 
 
 class Kind(Enum):
@@ -61,6 +69,30 @@ class Dataset:
     namnd_column: str | None = None
     kommun_only: bool = False
     """Read only by the kommun-level report (a change does not rebuild nämnd reports)."""
+    required_for: tuple[Part, ...] | None = None
+    """The report parts that cannot be built without the file (default: none when
+    ``optional``, else the kommun's chapter when ``kommun_only``, else the nämnd's)."""
+    report_kinds: tuple[str, ...] = ()
+    """The report kinds (``params/perioder.yml``: typ) that read the table; empty: all."""
+
+    @property
+    def required_parts(self) -> tuple[Part, ...]:
+        if self.required_for is not None:
+            return self.required_for
+        if self.optional:
+            return ()
+        return (Part.KOMMUN,) if self.kommun_only else (Part.NAMND,)
+
+    @property
+    def used_parts(self) -> tuple[Part, ...]:
+        """The parts that read the table (a kommun-only table is not read by a nämnd)."""
+        return (Part.KOMMUN,) if self.kommun_only else (Part.NAMND, Part.KOMMUN)
+
+    def required_in(self, parts: set[Part], kinds: AbstractSet[str]) -> bool:
+        """Whether a project with these parts and report kinds must have the file."""
+        if self.report_kinds and not kinds & set(self.report_kinds):
+            return False
+        return any(p in parts for p in self.required_parts)
 
     @property
     def stem(self) -> str:
@@ -122,6 +154,11 @@ def _convert_cell(col: Column, text: str) -> tuple[Any, str | None]:
         return int(value), None
     if col.kind is Kind.PERIOD:
         if not PERIOD_RE.match(text):
+            if re.match(r"^\d{4}-\d{2}-01$", text):
+                return None, (
+                    f"'{text}' är ingen period i formen ÅÅÅÅ-MM: Excel har troligen gjort om "
+                    f"perioden till ett datum. Formatera kolumnen som text och skriv {text[:7]}."
+                )
             return None, f"'{text}' är ingen period i formen ÅÅÅÅ-MM (t.ex. 2022-08)."
         return text, None
     if col.kind is Kind.DATE:

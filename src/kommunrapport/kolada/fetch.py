@@ -114,7 +114,7 @@ class FetchReport:
         return "\n".join(lines)
 
 
-def _group_table(paths: ProjectPaths) -> pd.DataFrame | None:
+def group_table(paths: ProjectPaths) -> pd.DataFrame | None:
     files = paths.table_candidates(GROUPS)
     if not files:
         return None
@@ -213,7 +213,7 @@ def fetch(
     plan = plan_fetch(paths, year_from, year_to)
     outcomes_file = writable_table(paths, OUTCOMES)
     table = CsvText.read_or_new(outcomes_file, paths, OUTCOMES)
-    known_members = _members_from_table(_group_table(paths), plan.groups)
+    known_members = members_from_table(group_table(paths), plan.groups)
     client = client or make_client(paths, base_url=base_url, refresh=refresh, timeout=timeout)
     report = FetchReport(plan=plan, base_url=client.base_url)
     started = (now or local_now)()
@@ -255,8 +255,8 @@ def fetch(
     if groups:
         group_file = _group_file_for_write(paths, report)
         if group_file is not None:
-            group_table = CsvText.read_or_new(group_file, paths, GROUPS)
-            writes.append((group_file, merge_groups(group_table, groups).render()))
+            groups_csv = CsvText.read_or_new(group_file, paths, GROUPS)
+            writes.append((group_file, merge_groups(groups_csv, groups).render()))
     writes.append((paths.kolada_kpi_file, kpi_yaml(paths, metadata)))
     entry: dict[str, Any] = {
         "metod": "api",
@@ -306,7 +306,7 @@ def _fetch_groups(
     return groups
 
 
-def _members_from_table(frame: pd.DataFrame | None, ids: Iterable[str]) -> dict[str, list[str]]:
+def members_from_table(frame: pd.DataFrame | None, ids: Iterable[str]) -> dict[str, list[str]]:
     if frame is None:
         return {}
     wanted = set(ids)

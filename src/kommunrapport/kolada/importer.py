@@ -2,9 +2,11 @@
 
 :func:`import_export` reads a Kolada CSV (or .xlsx) export in long format and merges it
 into ``data/indikatorutfall.csv`` exactly as a fetch does (see :mod:`.merge`), and
-records the import in ``data/kolada_kalla.yml``. Rows of KPIs that are not Kolada
-indicators of the goal chain are skipped and listed; every bad cell is reported (file,
-row, column) and then nothing is written.
+records the import in ``data/kolada_kalla.yml``. Like a fetch it keeps only the kommun,
+riket and the members of the comparison groups in params/perioder.yml (an export of all
+kommuner is common), and warns about each indicator with no value in a report year.
+Rows of KPIs that are not Kolada indicators of the goal chain are skipped and listed;
+every bad cell is reported (file, row, column) and then nothing is written.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from kommunrapport.data.collector import MALKEDJA
+from kommunrapport.data.collector import MALKEDJA, ORGANISATION
 from kommunrapport.data.errors import DataValidationError, Problem
-from kommunrapport.data.model import Malkedja
+from kommunrapport.data.model import Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import TableReadError, parse_number, read_table_text
 from kommunrapport.kolada.common import (
@@ -35,6 +37,7 @@ from kommunrapport.kolada.common import (
     parse_year,
     project_yaml,
 )
+from kommunrapport.kolada.fetch import RIKET, group_table, members_from_table
 from kommunrapport.kolada.merge import CsvText, commit, merge_outcomes, writable_table
 from kommunrapport.kolada.metadata import provenance_yaml
 
@@ -52,11 +55,20 @@ class ImportReport:
     kpis: tuple[str, ...] = ()
     skipped_kpis: tuple[str, ...] = ()
     written: list[Path] = field(default_factory=list)
+    kept_areas: tuple[str, ...] = ()
+    dropped: int = 0
+    dropped_areas: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self, paths: ProjectPaths) -> str:
         lines = [
             f"Importerade {self.values} värden för {len(self.kpis)} nyckeltal från {self.source}."
         ]
+        lines.append(
+            f"Behöll raderna för {len(self.kept_areas)} områden (kommunen, riket och "
+            f"jämförelsegruppernas medlemmar); släppte {self.dropped} rader för "
+            f"{len(self.dropped_areas)} andra områden."
+        )
         if self.skipped_kpis:
             lines.append(
                 "Hoppade över nyckeltal som inte är Kolada-indikatorer i data/malkedja.yml: "
@@ -67,6 +79,7 @@ class ImportReport:
             lines.append("Skrev " + ", ".join(paths.relative(p) for p in self.written) + ".")
         else:
             lines.append("Inga filer ändrades: datat var redan aktuellt.")
+        lines.extend(f"Varning: {w}" for w in self.warnings)
         lines.append(KOLADA_SOURCE_NOTE)
         return "\n".join(lines)
 
@@ -98,6 +111,12 @@ def import_export(
     indicators of the goal chain are skipped and listed in the report.
     """
     chain = project_yaml(paths, paths.yaml_file(MALKEDJA), Malkedja, [])
+    org = project_yaml(paths, paths.yaml_file(ORGANISATION), Organisation, [])
+    params = project_yaml(paths, paths.params_file, Perioder, [])
+    groups = {n.jamforelsegrupp for p in params.perioder for n in p.namnder if n.jamforelsegrupp}
+    members = members_from_table(group_table(paths), groups)
+    keep = {org.kommun.kolada_id, RIKET} | {m for ms in members.values() for m in ms}
+    dropped_areas: set[str] = set()
     wanted = set(kolada_kpis(chain))
     if not wanted:
         raise FetchPlanError(
@@ -172,6 +191,10 @@ def import_export(
             continue
         if not area or year is None or gender is None:
             continue
+        if area not in keep:
+            report.dropped += 1
+            dropped_areas.add(area)
+            continue
         if cell("isdeleted").lower() in _TRUE_WORDS:
             report.deleted += 1
             scope.add((kpi, area, year))
@@ -200,6 +223,9 @@ def import_export(
     report.values = len(outcomes)
     report.kpis = tuple(sorted({k[0] for k in outcomes}))
     report.skipped_kpis = tuple(sorted(skipped))
+    report.kept_areas = tuple(sorted({k[1] for k in outcomes}))
+    report.dropped_areas = tuple(sorted(dropped_areas))
+    report.warnings = _missing_years(merged, chain, org.kommun.kolada_id, params)
     entry: dict[str, Any] = {
         "metod": "import",
         "tid": started.isoformat(timespec="seconds"),
@@ -218,6 +244,27 @@ def import_export(
         ]
     )
     return report
+
+
+def _missing_years(table: CsvText, chain: Malkedja, kommun: str, params: Perioder) -> list[str]:
+    """A warning for each Kolada indicator of the goal chain with no value for the kommun
+    in a report year (after the import): it will be "ej bedömbar"."""
+    have = {
+        (
+            table.cell(r, "indikator"),
+            area_id(table.cell(r, "omrade")),
+            parse_year(table.cell(r, "ar")),
+        )
+        for r in table.rows
+        if table.cell(r, "varde")
+    }
+    years = sorted({p.year for p in params.perioder})
+    return [
+        f"{kpi} saknar värde för kommunen ({kommun}) {year}; indikatorn blir ej bedömbar det året."
+        for kpi in kolada_kpis(chain)
+        for year in years
+        if (kpi, kommun, year) not in have
+    ]
 
 
 def _import_columns(text: pd.DataFrame, shown: str) -> dict[str, str]:

@@ -17,11 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from kommunrapport.data.datasets import DATASETS
 from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.data.tableio import parse_number
+from kommunrapport.data.tableio import TableReadError, parse_number, read_workbook_text
 from kommunrapport.kolada.common import (
     GENDERS,
     FetchPlanError,
@@ -43,6 +45,18 @@ def writable_table(paths: ProjectPaths, stem: str) -> Path:
             f"{paths.relative(others[0])} finns, men Kolada-data skrivs till "
             f"{paths.relative(target)}. Spara tabellen som CSV (och ta bort Excel-filen) först."
         )
+    book = paths.workbook_file
+    if book.is_file():
+        try:
+            sheet = read_workbook_text(book, paths.relative(book), {stem}).get(stem)
+        except TableReadError:
+            sheet = None
+        if isinstance(sheet, pd.DataFrame) and not sheet.empty:
+            raise FetchPlanError(
+                f"tabellen {stem} har rader på bladet '{stem}' i {paths.relative(book)}, men "
+                f"Kolada-data skrivs till {paths.relative(target)}. Töm bladet (behåll "
+                "rubrikraden) först, så ligger Kolada-värdena i CSV-filen."
+            )
     return target
 
 

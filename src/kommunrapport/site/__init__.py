@@ -5,6 +5,7 @@ Uses the batch, content and data parts. What it offers:
 - :mod:`.narrative`, :mod:`.checks`, :mod:`.status`: reading the analysts' ``.qmd`` files
   (never writing them), what ``check`` reports about them, their status.
 - :mod:`.scaffold`: ``new-period`` and the project's own files, created only when missing.
+- :mod:`.newproject`: ``init`` (an empty project for a kommun) and what to fill in next.
 - :mod:`.plan`, :mod:`.chapters`, :mod:`.write`: which pages the site has, the period
   report's chapters, and the one module that writes the generated files.
 - :mod:`.quarto`: finding Quarto and running it.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site.chapters import REPORT_KEY
 from kommunrapport.site.narrative import (
     KEY_PREFIX,
+    KOMMUN_JOB,
     LABEL_OPTION,
     STATUSES,
     KeySets,
@@ -57,9 +58,9 @@ def _shortcode_problems(
     narrative: Narrative,
     labels: Mapping[str, frozenset[str]],
     keys: KeySets | None,
+    jobs: Sequence[str],
 ) -> list[Problem]:
     problems = []
-    jobs = period_jobs(period)
     for sc in narrative.shortcodes:
         if sc.name == "embed":
             target, _, label = sc.target.partition("#")
@@ -204,8 +205,10 @@ def file_problems(
     *,
     labels: Mapping[str, frozenset[str]] | None = None,
     keys: KeySets | None = None,
+    jobs: Sequence[str] | None = None,
 ) -> list[Problem]:
-    """Problems in one narrative file (which must exist)."""
+    """Problems in one narrative file (which must exist); ``jobs`` are the period's jobs
+    an embed may name (default: the kommun and the period's nämnder)."""
     path = paths.narrative_file(period.id, job)
     shown = paths.relative(path)
     try:
@@ -216,7 +219,15 @@ def file_problems(
         labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
     return [
         *_front_matter_problems(shown, job, narrative),
-        *_shortcode_problems(shown, job, period, narrative, labels, keys),
+        *_shortcode_problems(
+            shown,
+            job,
+            period,
+            narrative,
+            labels,
+            keys,
+            jobs if jobs is not None else [KOMMUN_JOB, *(n.id for n in period.namnder)],
+        ),
     ]
 
 
@@ -234,10 +245,12 @@ def narrative_problems(
     labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
     problems: list[Problem] = []
     for period in model.perioder.perioder:
-        jobs = period_jobs(period)
+        jobs = period_jobs(model, period)
         for job in jobs:
             if paths.narrative_file(period.id, job).is_file():
-                problems.extend(file_problems(paths, period, job, labels=labels, keys=keys))
+                problems.extend(
+                    file_problems(paths, period, job, labels=labels, keys=keys, jobs=jobs)
+                )
         folder = paths.period_dir(period.id)
         if not folder.is_dir():
             continue
@@ -254,7 +267,7 @@ def narrative_problems(
                 )
             )
         for stray in sorted(folder.glob("*.qmd")):
-            if stray.stem not in jobs and stray != report:
+            if stray.stem not in jobs and stray != report and stray.stem != KOMMUN_JOB:
                 problems.append(
                     Problem(
                         paths.relative(stray),

@@ -350,9 +350,11 @@ def _key_names(keys: Any) -> frozenset[str]:
     return frozenset(str(k) for k in keys)
 
 
-def period_jobs(period: Period) -> list[str]:
-    """The jobs of a period in report order: the kommun, then the nämnder as params give."""
-    return [KOMMUN_JOB, *(n.id for n in period.namnder)]
+def period_jobs(model: Kommunmodell, period: Period) -> list[str]:
+    """The jobs of a period in report order: the kommun (when the period has kommun-level
+    data, see :meth:`Kommunmodell.has_kommun_chapter`), then the nämnder as params give."""
+    kommun = [KOMMUN_JOB] if model.has_kommun_chapter(period.id) else []
+    return [*kommun, *(n.id for n in period.namnder)]
 
 
 def job_title(model: Kommunmodell, job: str) -> str:

@@ -107,7 +107,7 @@ def plan_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> list
     for period in model.perioder.perioder:
         if wanted is not None and period.id not in wanted:
             continue
-        chapters = tuple(_chapter(model, period, job) for job in period_jobs(period))
+        chapters = tuple(_chapter(model, period, job) for job in period_jobs(model, period))
         if not any(c.has_notebook for c in chapters):
             if wanted is not None:
                 raise SiteError(

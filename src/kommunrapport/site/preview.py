@@ -58,11 +58,26 @@ def alt_text(options: dict[str, Any]) -> str:
     return ""
 
 
+def _organisation(paths: ProjectPaths) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(paths.yaml_file("kommun").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _kommun_name(paths: ProjectPaths) -> str:
+    """The kommun's name from data/kommun.yml (never the example's)."""
+    kommun = _organisation(paths).get("kommun")
+    name = kommun.get("namn") if isinstance(kommun, dict) else None
+    return str(name).strip() if name else ""
+
+
 def _job_name(paths: ProjectPaths, job: str) -> str:
     if job == KOMMUN_JOB:
         return KOMMUN_TITLE
     try:
-        data = yaml.safe_load(paths.yaml_file("kommun").read_text(encoding="utf-8")) or {}
+        data = _organisation(paths)
         for namnd in data.get("namnder", []):
             if isinstance(namnd, dict) and namnd.get("id") == job and namnd.get("namn"):
                 return str(namnd["namn"])
@@ -120,7 +135,8 @@ def preview(paths: ProjectPaths, period: str, job: str) -> Path:
             f"{paths.relative(notebook)} finns inte. Kör först: kommunrapport build "
             f"--period {period}" + ("" if job == KOMMUN_JOB else f" --namnd {job}") + " --no-render"
         )
-    title = f"Förhandsvisning: {_job_name(paths, job)}, {period}"
+    kommun = _kommun_name(paths)
+    title = f"Förhandsvisning: {_job_name(paths, job)}, {kommun + ', ' if kommun else ''}{period}"
     source = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]
     nb = prepare_notebook(source, title)
     templates = resources.files("kommunrapport").joinpath("templates")

@@ -306,7 +306,7 @@ def new_period(
     paths = model.paths
     created: list[Path] = list(ensure_project_files(paths))
     existing: list[Path] = []
-    for job in period_jobs(period):
+    for job in period_jobs(model, period):
         target = paths.narrative_file(period.id, job)
         if target.exists():
             existing.append(target)

@@ -65,7 +65,7 @@ def narrative_status(
     paths = model.paths
     rows = []
     for period in _select_periods(model, periods):
-        for job in period_jobs(period):
+        for job in period_jobs(model, period):
             path = paths.narrative_file(period.id, job)
             name = job_title(model, job)
             if not path.is_file():

@@ -225,7 +225,8 @@ def period_report_text(model: Kommunmodell, ps: PeriodSite) -> str:
                 [
                     "# Öppna data {#oppna-data}",
                     "",
-                    "Tabellerna bakom rapporten finns som CSV-filer (UTF-8) för vidareanvändning:",
+                    f"Tabellerna bakom {kommun}s rapport finns som CSV-filer (UTF-8) för "
+                    "vidareanvändning:",
                     "",
                     *links,
                 ]

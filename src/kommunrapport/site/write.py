@@ -225,7 +225,7 @@ def period_report_text(model: Kommunmodell, ps: PeriodSite) -> str:
                 [
                     "# Öppna data {#oppna-data}",
                     "",
-                    f"Tabellerna bakom {kommun}s rapport finns som CSV-filer (UTF-8) för "
+                    f"Tabellerna bakom {md_text(kommun)}s rapport finns som CSV-filer (UTF-8) för "
                     "vidareanvändning:",
                     "",
                     *links,

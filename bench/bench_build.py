@@ -9,6 +9,10 @@ Builds a temporary copy of the example and prints, from one run on this machine:
 3. the no-op rebuild (nothing changed),
 4. the rebuild after changing one nämnd's data, and how many jobs re-ran,
 5. the peak memory (RSS) of a worker process,
+6. the executed notebooks' total size, and the time of a plain
+   ``pandoc -f markdown -t markdown`` read (the pass Quarto adds for typst and PDF) of the
+   last period's report with its embeds expanded as Quarto does: with the figures as
+   files (as built) and, for comparison, as ``data:`` URIs (the same images inlined),
 
 and the ratio cold/floor. Build times are wall-clock times of the real command
 (`kommunrapport build --no-render`) in a fresh process, as a user would run it.
@@ -31,6 +35,7 @@ Usage: python bench/bench_build.py [--jobs N] [--kernel] [--namnd kfn] [--fake-q
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -150,6 +155,47 @@ def worker_peak_mb(root: Path) -> float:
     return max(float(e.get("topp_minne_mb", 0)) for e in entries.values())
 
 
+def pandoc_read(root: Path) -> tuple[str, int, float, int, float]:
+    """(period, bytes and seconds of the read with files, bytes and seconds with data URIs)."""
+    sys.path.insert(0, str(REPO / "tests" / "e2e"))  # the test suite's Quarto stand-in
+    from pandoc_standin import expand, pandoc_binary
+
+    from kommunrapport.data.loader import load_model
+    from kommunrapport.data.paths import ProjectPaths
+    from kommunrapport.site.write import prepare_site
+
+    paths = ProjectPaths(root)
+    model = load_model(paths)
+    prepare_site(model)
+    period = max(model.perioder.perioder, key=lambda p: p.slutdatum).id
+    page = paths.period_report(period)
+    _, with_files = expand(page, quarto_divs=True)
+
+    def inline(m: re.Match[str]) -> str:
+        data = base64.b64encode((page.parent / m.group(2)).read_bytes()).decode("ascii")
+        return f"{m.group(1)}data:image/png;base64,{data}"
+
+    with_uris = re.sub(r"(!\[[^\]]*\]\()([^)\s]+\.png)", inline, with_files)
+
+    def timed(text: str) -> float:
+        source = root / ".bench-read.md"
+        source.write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        cmd = [pandoc_binary(), "-f", "markdown", "-t", "markdown", str(source), "-o", os.devnull]
+        subprocess.run(cmd, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    size = len(with_files.encode())
+    return period, size, timed(with_files), len(with_uris.encode()), timed(with_uris)
+
+
+def notebooks_size(root: Path) -> tuple[int, int]:
+    """(bytes of the executed notebooks, bytes of their figure files)."""
+    notebooks = sum(p.stat().st_size for p in root.glob("reports/*/_executed/*.ipynb"))
+    figures = sum(p.stat().st_size for p in root.glob("reports/*/_executed/*_files/*"))
+    return notebooks, figures
+
+
 RENDERED = re.compile(
     r"Renderade (?P<pages>\d+) av (?P<total>\d+) sidor \((?P<files>\d+) filer\) "
     r"i (?P<runs>\d+) Quarto"
@@ -235,6 +281,8 @@ def main() -> None:
         change_one_namnd(root, args.namnd)
         one, out_one = timed_build(root, *jobs)
         peak = worker_peak_mb(root)
+        nb_bytes, fig_bytes = notebooks_size(root)
+        period, files_size, files_read, uris_size, uris_read = pandoc_read(root)
         kernel = None
         if args.kernel:
             (Path(tmp) / "k").mkdir()
@@ -256,6 +304,15 @@ def main() -> None:
     )
     print(f"5. toppminne för en arbetsprocess: {peak:6.1f} MB")
     print(f"kvot kallt/golv: {cold / low:.2f}")
+    print(
+        f"6. körda anteckningsböcker: {nb_bytes / 1e6:.2f} MB, diagramfiler bredvid: "
+        f"{fig_bytes / 1e6:.2f} MB"
+    )
+    print(
+        f"   pandoc läser periodrapporten {period} (-f markdown -t markdown): "
+        f"{files_read:6.2f} s med diagrammen som filer ({files_size / 1e3:.0f} kB), "
+        f"{uris_read:6.2f} s som data-URI ({uris_size / 1e3:.0f} kB)"
+    )
     if kernel is not None:
         print(
             f"(jämförelse: kallt bygge med en Jupyter-kärna per anteckningsbok: {kernel:6.2f} s, "

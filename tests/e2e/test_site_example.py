@@ -5,8 +5,10 @@ Word and PDF documents."""
 
 from __future__ import annotations
 
+import html as html_module
 import json
-import shutil
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from pandoc_standin import convert
 from tests_support import REPO_ROOT, make_example_copy
 from typer.testing import CliRunner
 
+from kommunrapport.batch.figure_files import image_refs, output_strings
 from kommunrapport.cli import app
 from kommunrapport.cli.common import ExitCode
 from kommunrapport.data.loader import load_model
@@ -169,12 +172,12 @@ def test_the_shipped_example_narrative_is_finished_and_sound() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc saknas (apt-get install pandoc)")
 def test_the_content_reaches_html_and_word_through_pandoc(
     built: tuple[ProjectPaths, SitePlan], tmp_path: Path
 ) -> None:
-    """Without Quarto: expand embed/meta as Quarto documents them and let pandoc (which Quarto
-    runs) write the period report as HTML and as docx with the kommun's reference document."""
+    """Without Quarto: expand embed/meta as Quarto documents them and let pandoc 3.9 (which
+    Quarto runs) write the period report as HTML and as docx with the kommun's reference
+    document, reading the figures from the files beside the executed notebooks."""
     paths, _ = built
     report = paths.period_report(PERIOD)
     html = convert(
@@ -206,3 +209,102 @@ def test_the_content_reaches_html_and_word_through_pandoc(
         pytest.skip(reason)
     checked = run_a11y(html)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# --- figures as files ----------------------------------------------------------------------------
+
+EMBED = re.compile(r"\{\{<\s*embed\s+([^\s#>]+)#([^\s>]+)\s*>\}\}")
+
+
+def _embedded_image_refs(page: Path) -> list[str]:
+    """The image paths of every output that ``page`` embeds, in every MIME type."""
+    found: list[str] = []
+    for target, label in EMBED.findall(page.read_text(encoding="utf-8")):
+        nb = json.loads((page.parent / target).read_text(encoding="utf-8"))
+        for cell, _, _, _, text in output_strings(nb):
+            if cell.get("id") == label or f"#| label: {label}\n" in "".join(cell["source"]):
+                found += image_refs(text)
+    return found
+
+
+@pytest.mark.slow
+def test_no_output_holds_a_data_uri_and_every_image_resolves_from_its_page(
+    built: tuple[ProjectPaths, SitePlan],
+) -> None:
+    paths, plan = built
+    executed = paths.executed_dir(PERIOD)
+    outputs = [
+        *executed.glob("*.ipynb"),
+        *executed.glob("_rapport/*.ipynb"),
+        *executed.glob("*.yml"),
+        paths.report_metadata_file(PERIOD),
+        *paths.period_dir(PERIOD).glob("*.qmd"),
+    ]
+    assert len(outputs) > 3 * 8
+    for path in outputs:
+        assert "data:image" not in path.read_text(encoding="utf-8"), path
+    pages = plan.pages(paths)[1:]
+    assert paths.period_report(PERIOD) in pages
+    for page in pages:
+        refs = _embedded_image_refs(page)
+        assert refs, page  # every page of the example shows figures
+        for ref in refs:
+            assert (page.parent / ref).is_file(), (page, ref)
+    report_refs = _embedded_image_refs(paths.period_report(PERIOD))
+    assert len(set(report_refs)) == 2 * 7 + 1  # two per nämnd and the kommun's
+    for job in ("kommun", "bun"):
+        preview_file = preview(paths, PERIOD, job)
+        text = preview_file.read_text(encoding="utf-8")
+        srcs = image_refs(text)
+        # (JupyterLab's style sheet has its icons as data URIs; the figures are files)
+        assert srcs and not [src for src in srcs if src.startswith("data:")], srcs
+        assert all((preview_file.parent / src).is_file() for src in srcs), srcs
+
+
+@pytest.mark.slow
+def test_the_namnd_page_finds_its_figures_in_html_word_and_typst(
+    built: tuple[ProjectPaths, SitePlan], tmp_path: Path
+) -> None:
+    """pandoc 3.9 on the nämnd page's Markdown, as Quarto runs it from the page's folder."""
+    import typst
+
+    paths, _ = built
+    page = paths.narrative_file(PERIOD, "bun")
+    figures = sorted(paths.figures_dir(PERIOD, "bun").glob("*.png"))
+    assert [f.name for f in figures] == ["fig-drift.png", "fig-indikatorer.png"]
+    # HTML beside the page, as _site/ mirrors the folders: every src resolves from it.
+    html = convert(page, page.parent / "bun.standin.html")
+    text = html.read_text(encoding="utf-8")
+    srcs = image_refs(text)
+    assert sorted(srcs) == [
+        "_executed/bun_files/fig-drift.png",
+        "_executed/bun_files/fig-indikatorer.png",
+    ]
+    assert all((html.parent / src).is_file() for src in srcs)
+    assert 'alt=""' not in text and "data:image" not in text
+    # docx: pandoc embeds the files (it stops the stand-in if one cannot be fetched).
+    docx = convert(page, tmp_path / "bun.docx", reference_doc=paths.assets_dir / "referens.docx")
+    with zipfile.ZipFile(docx) as z:
+        media = {z.read(n) for n in z.namelist() if n.startswith("word/media/")}
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert {f.read_bytes() for f in figures} <= media
+    nb = json.loads(paths.executed_notebook(PERIOD, "bun").read_text(encoding="utf-8"))
+    alts = [
+        m.group(1).replace('\\"', '"')
+        for _, _, _, mime, t in output_strings(nb)
+        if mime == "text/markdown"
+        for m in [re.search(r'\{fig-alt="((?:[^"\\]|\\.)*)"\}', t)]
+        if m
+    ]
+    descr = [html_module.unescape(d) for d in re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', xml)]
+    assert len(alts) == 2 and descr == alts  # every figure's alt text reaches Word
+    # typst: the .typ beside the page (where Quarto writes it) compiles with the images.
+    typ = convert(page, page.parent / "bun.standin.typ")
+    source = typ.read_text(encoding="utf-8")
+    assert 'image("_executed/bun_files/fig-drift.png"' in source
+    pdf = tmp_path / "bun.pdf"
+    typst.compile(str(typ), output=str(pdf), root=str(paths.root))
+    from pypdf import PdfReader
+
+    images = [img for p in PdfReader(str(pdf)).pages for img in p.images]
+    assert len(images) == 2

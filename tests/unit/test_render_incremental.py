@@ -299,3 +299,27 @@ def test_build_refuses_an_unknown_format_before_running_anything(
     assert result.exit_code == ExitCode.USAGE
     assert "--publish renderar alla format" in result.output
     assert not minimal_project.build_cache_file.exists()  # nothing ran
+
+
+def test_a_changed_figure_file_renders_the_pages_that_show_it(site: Site) -> None:
+    """A figure is a file beside the notebook: new pixels under the same name are a change
+    of every page that shows it (the nämnd's page and the period report)."""
+    paths, period = site.paths, "2022-12"
+    notebook = paths.executed_notebook(period, "bun")
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "label: fig-" in c["source"])
+    markdown = '![](_executed/bun_files/fig-drift.png){fig-alt="Ett diagram."}\n'
+    cell["outputs"] = [
+        {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": markdown}}
+    ]
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    figure = paths.figures_dir(period, "bun") / "fig-drift.png"
+    figure.parent.mkdir(parents=True)
+    figure.write_bytes(b"\x89PNG en")
+    site.build()
+    site.log.unlink()
+    assert site.build().invocations == []
+    figure.write_bytes(b"\x89PNG tva")
+    site.build()
+    (call,) = site.calls()
+    assert call["pages"] == [f"reports/{period}/index.qmd", f"reports/{period}/bun.qmd"]

@@ -301,7 +301,11 @@ def test_quarto_yml_is_a_website_with_the_documented_keys() -> None:
     assert config["website"]["search"]["location"] == "navbar"
     assert set(config["format"]) == {"html", "docx", "typst"}
     assert config["format"]["docx"]["reference-doc"] in files
-    assert {f for f in config["filters"]} <= set(files)
+    filters = [f if isinstance(f, str) else f["path"] for f in config["filters"]]
+    assert set(filters) <= set(files)
+    assert "assets/alttext.lua" in filters  # the figures' alt text in Word
+    # the figure files are published even where Quarto's own discovery would miss them
+    assert "reports/*/_executed/*_files/*.png" in config["project"]["resources"]
     theme = config["format"]["html"]["theme"]
     assert all(t in files for t in theme if t.endswith(".scss"))
     assert all(f in files for f in config["format"]["html"]["include-after-body"])

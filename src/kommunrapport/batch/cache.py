@@ -27,6 +27,9 @@ from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ProjectPaths
 
+FIGURES_KEY = "figurer"
+"""A cache entry's list of the job's figure files (relative to the project root)."""
+
 # Files in data/ that no notebook reads (documentation, the site's logo).
 NOT_READ_BY_NOTEBOOKS = frozenset({"README.md", "logo.svg", "logo.png"})
 
@@ -148,16 +151,25 @@ class BuildCache:
             self._entries = {}
 
     def is_current(self, job: Job, fingerprint: str) -> bool:
+        """The job's output is in place for ``fingerprint``: its notebook, key figures and
+        every figure file the notebook references. An entry that lists no figure files
+        (written before figures were files) is not current: the job runs again."""
         entry = self._entries.get(job.key)
+        figures = entry.get(FIGURES_KEY) if entry is not None else None
         return (
             entry is not None
             and entry.get("fingerprint") == fingerprint
+            and isinstance(figures, list)
             and self.paths.executed_notebook(job.period, job.name).is_file()
             and self.paths.key_figures_file(job.period, job.name).is_file()
+            and all(isinstance(f, str) and (self.paths.root / f).is_file() for f in figures)
         )
 
-    def record(self, job: Job, fingerprint: str, info: Mapping[str, Any]) -> None:
-        self._entries[job.key] = {"fingerprint": fingerprint, **info}
+    def record(
+        self, job: Job, fingerprint: str, info: Mapping[str, Any], figures: Iterable[str] = ()
+    ) -> None:
+        """The job's output is in place; ``figures``: its figure files, relative to the root."""
+        self._entries[job.key] = {"fingerprint": fingerprint, **info, FIGURES_KEY: list(figures)}
 
     def forget(self, jobs: Iterable[Job]) -> None:
         for job in jobs:

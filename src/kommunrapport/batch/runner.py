@@ -31,6 +31,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from kommunrapport import __version__
+from kommunrapport.batch import figure_files
 from kommunrapport.batch.cache import BuildCache, Fingerprinter
 from kommunrapport.batch.jobs import Job, plan, validate_jobs
 from kommunrapport.content.opendata.tabell import OpenTable
@@ -72,6 +73,8 @@ class JobResult:
     cell: str | None = None
     error: str | None = None
     attempts: int = 1
+    figures: tuple[Path, ...] = ()
+    """The figure files the job's notebook references."""
 
 
 @dataclass
@@ -194,6 +197,7 @@ def run_job(spec: _Spec) -> JobResult:
             return result(
                 "misslyckad", cell="när körningen startade", error=f"{type(exc).__name__}: {exc}"
             )
+    staged: figure_files.Staged | None = None
     try:
         nb = json.loads(tmp.read_text(encoding="utf-8"))
         nb["metadata"]["kommunrapport"] = {
@@ -204,17 +208,23 @@ def run_job(spec: _Spec) -> JobResult:
             "start": start_time.isoformat(timespec="seconds"),
             "sekunder": round(time.perf_counter() - started, 3),
         }
-        tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         _write_companions(paths, job, spec.model)
+        # The figures become files beside the notebook, moved into place right before it.
+        staged = figure_files.externalise(nb, paths, job.period, job.name)
+        tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        staged.commit()
         os.replace(tmp, final)
     except Exception as exc:
+        if staged is not None:
+            staged.discard()
         tmp.unlink(missing_ok=True)
         return result(
             "misslyckad",
-            cell="efter körningen (nyckeltal/öppna data)",
+            cell="efter körningen (nyckeltal, öppna data, diagram)",
             error=f"{type(exc).__name__}: {exc}",
         )
-    return result("klar", notebook=final)
+    figure_files.remove_stale(paths.figures_dir(job.period, job.name), staged.files)
+    return result("klar", notebook=final, figures=tuple(staged.files))
 
 
 GENERATED_HEADER = (
@@ -374,7 +384,8 @@ def build(
                             "sekunder": round(result.seconds, 3),
                             "topp_minne_mb": round(result.peak_rss_mb, 1),
                         }
-                        cache.record(job, fingerprints[job.key], info)
+                        figures = [paths.relative(p) for p in result.figures]
+                        cache.record(job, fingerprints[job.key], info, figures)
                     elif result.status == "misslyckad" and fail_fast and not stop:
                         stop = True
                         for other in pending:

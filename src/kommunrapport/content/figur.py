@@ -17,10 +17,15 @@ from display metadata. A :class:`Figur` therefore displays as Markdown: an image
 (quarto.org/docs/authoring/figures.html, "Alt Text"; Markdown output from a cell:
 quarto.org/docs/authoring/tables.html, "Computations"). Quarto prefers ``text/markdown`` for
 docx and typst; in the labelled ``fig-`` cell it becomes a cross-referenced figure, the case
-in which ``fig-alt`` reaches HTML ``<img alt>``, docx and typst (quarto-cli issue #14348
-tabulates this; typst reads ``data:`` images since quarto-cli PR #9723). For HTML a
-``text/html`` ``<img alt="…">`` is also given: Quarto and nbconvert both prefer it there,
-and it is what an nbconvert preview or JupyterLab shows.
+in which ``fig-alt`` reaches HTML ``<img alt>`` and the typst PDF's ``/Alt`` (quarto-cli
+issue #14348 tabulates this). Not docx: measured with Quarto 1.10.18, every ``wp:docPr``
+has ``descr=""``, so the project's filter ``assets/alttext.lua`` gives Word the alt text.
+For HTML a ``text/html`` ``<img alt="…">`` is also given: Quarto and nbconvert both prefer
+it there, and it is what an nbconvert preview or JupyterLab shows.
+
+The ``data:`` URI is what a notebook run by hand shows; a build then writes each image to a
+file beside the executed notebook and puts its path in the URI's place
+(:mod:`kommunrapport.batch.figure_files`), so no page of the site carries base64.
 """
 
 from __future__ import annotations
@@ -33,7 +38,6 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 
-from kommunrapport.content import formatting as fmt
 from kommunrapport.content import markup
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,7 +124,7 @@ def render(draw: Callable[[], Figure]) -> bytes:
         canvas.draw()  # type: ignore[no-untyped-call]  # pixels only: no PNG encoded twice
         # The array carries its own shape, so size and pixels can never disagree.
         image = Image.fromarray(np.asarray(canvas.buffer_rgba()))  # type: ignore[no-untyped-call]
-        # a 256-colour palette keeps the PNG (embedded as a data URI) about four times smaller
+        # a 256-colour palette keeps the PNG about four times smaller
         small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     fig.clear()
     out = io.BytesIO()
@@ -140,30 +144,45 @@ def new_figure(height_in: float) -> Figure:
 
 
 def number_axis(ax: Axes, axis: str, decimals: int) -> None:
-    from matplotlib.ticker import FuncFormatter
+    """Distinct ticks in Swedish, with at most ``decimals`` decimals
+    (:mod:`kommunrapport.content.chart_axes`)."""
+    from kommunrapport.content import chart_axes
 
-    formatter = FuncFormatter(lambda v, _pos: fmt.axis_tick(v, decimals))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+    chart_axes.number_axis(ax, axis, decimals)
 
 
 def spread(
-    positions: Sequence[float], gap: float, low: float = 0.0, high: float = 1.0
+    positions: Sequence[float],
+    gap: float,
+    low: float = 0.0,
+    high: float = 1.0,
+    sizes: Sequence[float] | None = None,
 ) -> list[float]:
-    """Nudge label positions (axis fractions) apart by at least ``gap``, keeping order and
-    staying within [low, high] where possible. Returns positions in the input order."""
-    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    """Nudge label positions (axis fractions) apart, keeping order and staying within
+    [low, high] where possible; returns positions in the input order.
+
+    Neighbours end up at least ``gap`` apart, plus half of each one's size (its height as
+    an axis fraction) when ``sizes`` are given, so that labels of any height never overlap.
+    """
+    n = len(positions)
+    half = [s / 2 for s in sizes] if sizes is not None else [0.0] * n
+    order = sorted(range(n), key=lambda i: positions[i])
     ys = [positions[i] for i in order]
-    for i in range(1, len(ys)):
-        ys[i] = max(ys[i], ys[i - 1] + gap)
-    overflow = ys[-1] - high if ys else 0.0
+    hs = [half[i] for i in order]
+    if not ys:
+        return []
+    ys[0] = max(ys[0], low + hs[0])
+    for i in range(1, n):
+        ys[i] = max(ys[i], ys[i - 1] + gap + hs[i - 1] + hs[i])
+    overflow = ys[-1] - (high - hs[-1])
     if overflow > 0:
         ys[-1] -= overflow
-        for i in range(len(ys) - 2, -1, -1):
-            ys[i] = min(ys[i], ys[i + 1] - gap)
-        under = low - ys[0]
+        for i in range(n - 2, -1, -1):
+            ys[i] = min(ys[i], ys[i + 1] - gap - hs[i] - hs[i + 1])
+        under = low + hs[0] - ys[0]
         if under > 0:
             ys = [y + under for y in ys]
-    out = [0.0] * len(positions)
+    out = [0.0] * n
     for k, i in enumerate(order):
         out[i] = ys[k]
     return out

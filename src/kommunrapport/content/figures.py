@@ -24,7 +24,6 @@ from kommunrapport.content.figur import (
     new_figure,
     number_axis,
     render,
-    spread,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,9 +47,10 @@ PANEL_H: Final = 2.7
 """Height of one indicator panel (inches): title, axes and year ticks."""
 
 
-def _panel_axes(fig: Figure, n: int, ncols: int, height_in: float) -> Axes:
+def _panel_axes(fig: Figure, n: int, ncols: int, height_in: float) -> tuple[Axes, float]:
     """Axes for panel ``n`` on a fixed grid (faster than constrained layout): room on the
-    left for the y ticks, above for a three-line title, right for the direct labels."""
+    left for the y ticks, above for a three-line title, right for the direct labels; and the
+    right edge of the panel's label room (a figure fraction)."""
     cell_w = WIDTH_IN / ncols
     row, col = divmod(n, ncols)
     left, label_room, title_room, bottom_room = 0.55, (1.45 if ncols > 1 else 1.6), 0.55, 0.32
@@ -58,9 +58,10 @@ def _panel_axes(fig: Figure, n: int, ncols: int, height_in: float) -> Axes:
     width = cell_w - left - label_room
     top = 0.08 + row * PANEL_H + title_room
     height = PANEL_H - title_room - bottom_room
-    return fig.add_axes(
+    ax = fig.add_axes(
         (x0 / WIDTH_IN, 1 - (top + height) / height_in, width / WIDTH_IN, height / height_in)
     )
+    return ax, ((col + 1) * cell_w - 0.08) / WIDTH_IN
 
 
 # --- indicators -------------------------------------------------------------------------------
@@ -120,23 +121,28 @@ def indikator_alt(o: IndikatorUtfall, year: int) -> str:
     return "; ".join(parts) + "."
 
 
-def indikator_figur(mu: Maluppfyllelse) -> Figur | None:
-    """Small multiples: one panel per indicator with target, kön, riket and the group."""
+def indikator_chart(mu: Maluppfyllelse) -> Figure | None:
+    """The chart of :func:`indikator_figur` as a matplotlib figure (None without indicators)."""
     items = list(mu.indikatorer)
     if not items:
         return None
     ncols = 1 if len(items) == 1 else 2
     nrows = (len(items) + ncols - 1) // ncols
     wrap = 80 if ncols == 1 else 40
+    height = 0.1 + PANEL_H * nrows
+    fig = new_figure(height)
+    for n, item in enumerate(items):
+        ax, right = _panel_axes(fig, n, ncols, height)
+        _indicator_panel(ax, item, wrap, right)
+    return fig
 
-    def draw() -> Figure:
-        height = 0.1 + PANEL_H * nrows
-        fig = new_figure(height)
-        for n, item in enumerate(items):
-            _indicator_panel(_panel_axes(fig, n, ncols, height), item, mu.year, wrap)
-        return fig
 
-    png = render(draw)
+def indikator_figur(mu: Maluppfyllelse) -> Figur | None:
+    """Small multiples: one panel per indicator with target, kön, riket and the group."""
+    items = list(mu.indikatorer)
+    if not items:
+        return None
+    png = render(lambda: _required(indikator_chart(mu)))
     head = (
         f"Diagram med {fmt.count_noun(len(items), 'indikator', 'indikatorer')} över tid, "
         "med målvärde, riket och jämförelsegruppen där de finns."
@@ -145,11 +151,13 @@ def indikator_figur(mu: Maluppfyllelse) -> Figur | None:
     return Figur(png, alt)
 
 
-def _indicator_panel(ax: Axes, o: IndikatorUtfall, year: int, wrap: int) -> None:
+def _indicator_panel(ax: Axes, o: IndikatorUtfall, wrap: int, right: float) -> None:
+    from kommunrapport.content.chart_axes import DirectLabel, at_least_two_ticks, direct_labels
+
     ind = o.indikator
     title = textwrap.fill(fmt.one_line(ind.namn), wrap)
     ax.set_title(title, fontweight="bold" if o.markerad else "normal", fontsize=8)
-    labels: list[tuple[float, str, str]] = []
+    labels: list[DirectLabel] = []
     all_years: set[int] = set()
     for s in o.serier:
         if not s.varden:
@@ -160,7 +168,8 @@ def _indicator_panel(ax: Axes, o: IndikatorUtfall, year: int, wrap: int) -> None
         ax.plot(years, [s.varden[y] for y in years], markersize=4, **style)
         last = years[-1]
         name = SHORT_NAMES.get(s.roll, s.namn)
-        labels.append((s.varden[last], f"{name} {o.show(s.varden[last])}", style["color"]))
+        # the unit is the axis label: the direct label names the series and its value
+        labels.append(DirectLabel(s.varden[last], name, o.cell(s.varden[last]), style["color"]))
     targets = {y: v for y, v in ind.mal.items() if not all_years or y >= min(all_years) - 1}
     if targets:
         ty = sorted(targets)
@@ -173,7 +182,7 @@ def _indicator_panel(ax: Axes, o: IndikatorUtfall, year: int, wrap: int) -> None
             marker="_",
             markersize=10,
         )
-        labels.append((targets[ty[-1]], f"Mål {o.show(targets[ty[-1]])}", BLACK))
+        labels.append(DirectLabel(targets[ty[-1]], "Mål", o.cell(targets[ty[-1]]), BLACK))
         all_years.update(ty)
     if not labels:
         ax.text(0.5, 0.5, "Uppgifter saknas", transform=ax.transAxes, ha="center", va="center")
@@ -185,13 +194,10 @@ def _indicator_panel(ax: Axes, o: IndikatorUtfall, year: int, wrap: int) -> None
     ax.set_xticks(year_ticks(lo, hi))
     ax.xaxis.set_major_formatter(lambda v, _p: str(int(v)))
     number_axis(ax, "y", o.decimals)
+    at_least_two_ticks(ax, o.decimals)
     unit = "procent" if fmt.is_percent_unit(ind.enhet) else ind.enhet
     ax.set_ylabel(unit)
-    y0, y1 = ax.get_ylim()
-    span = (y1 - y0) or 1.0
-    fracs = spread([(v - y0) / span for v, _, _ in labels], gap=0.11)
-    for (_, text, color), f in zip(labels, fracs, strict=True):
-        ax.text(1.02, f, text, transform=ax.transAxes, color=color, va="center", fontsize=7.5)
+    direct_labels(ax, labels, right)
 
 
 # --- economy ------------------------------------------------------------------------------------
@@ -200,54 +206,101 @@ BAR_LEFT_IN: Final = 2.0
 """Room for row names wrapped at 28 characters (fixed margins: faster than constrained)."""
 
 
-def _bar_axes(fig: Figure, height_in: float) -> Axes:
-    left, right, top, bottom = BAR_LEFT_IN, 0.4, 0.1, 0.5
+def _bar_axes(fig: Figure, height_in: float, right_in: float) -> Axes:
+    left, top, bottom = BAR_LEFT_IN, 0.1, 0.5
     return fig.add_axes(
         (
             left / WIDTH_IN,
             bottom / height_in,
-            (WIDTH_IN - left - right) / WIDTH_IN,
+            (WIDTH_IN - left - right_in) / WIDTH_IN,
             (height_in - top - bottom) / height_in,
         )
     )
 
 
-def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
-    """Budget and prognos (utfall for the full year) side by side per row, in tkr."""
+def _bar_labels(fig: Figure, height_in: float, texts: list[str]) -> Axes:
+    """Axes whose right margin holds the longest bar label (a label starts at the outer end
+    of its bar, or at zero, so none passes the figure's edge)."""
+    from kommunrapport.content.chart_axes import LABEL_OFFSET_PT, LABEL_SIZE, text_width_in
+
+    widest = max([text_width_in(fig, t, LABEL_SIZE) for t in texts] + [0.3])
+    return _bar_axes(fig, height_in, widest + LABEL_OFFSET_PT / 72 + 0.12)
+
+
+def _label_bar(ax: Axes, x: float, y: float, text: str, color: str) -> None:
+    from kommunrapport.content.chart_axes import LABEL_OFFSET_PT, LABEL_SIZE
+
+    ax.annotate(
+        text,
+        xy=(max(x, 0.0), y),
+        xytext=(LABEL_OFFSET_PT, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+        fontsize=LABEL_SIZE,
+        color=color,
+    )
+
+
+def _value_axis(ax: Axes, values: list[float], label: str) -> None:
+    """The value axis scaled to the data, zero marked, rows named on the other axis."""
+    lo, hi = min([*values, 0.0]), max([*values, 0.0])
+    pad = 0.02 * ((hi - lo) or 1.0)
+    ax.set_xlim(lo - pad if lo < 0 else 0.0, hi + pad)
+    ax.axvline(0, color=BLACK, linewidth=0.8)
+    number_axis(ax, "x", 0)
+    ax.set_xlabel(label)
+    ax.grid(axis="y", visible=False)
+
+
+def net_cost(d: Drift, value: float | None) -> float:
+    """A drift value as a net cost: positive for a cost, negative for a net income, whichever
+    sign the kommun stores costs with."""
+    return (-1.0 if d.kostnad_negativ else 1.0) * (value or 0.0)
+
+
+def _cost_label(kind: str, value: float) -> str:
+    text = f"{kind} {fmt.number(abs(value))}"
+    return f"{text} (intäkt)" if fmt.rounded(value) < 0 else text
+
+
+def drift_chart(d: Drift) -> Figure | None:
+    """The chart of :func:`drift_figur` as a matplotlib figure (None without rows)."""
     rows = [r for r in d.rader if r.budget is not None or r.prognos is not None]
     if not rows:
         return None
     second = "Utfall" if d.full_year else "Prognos"
+    height = 0.8 + 0.55 * len(rows)
+    fig = new_figure(height)
+    budget = [net_cost(d, r.budget) for r in rows]
+    outcome = [net_cost(d, r.prognos) for r in rows]
+    texts = [_cost_label("Budget", b) for b in budget] + [_cost_label(second, p) for p in outcome]
+    ax = _bar_labels(fig, height, texts)
+    ys = list(range(len(rows)))[::-1]
+    h = 0.38
+    ax.barh([y + h / 2 for y in ys], budget, height=h, color=LIGHT, edgecolor=GREY, hatch="//")
+    ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, edgecolor=BLUE)
+    n = len(rows)
+    for i, y in enumerate(ys):
+        _label_bar(ax, budget[i], y + h / 2, texts[i], BLACK)
+        _label_bar(ax, outcome[i], y - h / 2, texts[n + i], BLUE)
+    ax.set_yticks(ys, [textwrap.fill(r.namn, 28) for r in rows])
+    income = any(fmt.rounded(v) < 0 for v in [*budget, *outcome])
+    _value_axis(
+        ax,
+        [*budget, *outcome],
+        "Nettokostnad, tkr" + (" (intäkt till vänster om noll)" if income else ""),
+    )
+    return fig
 
-    def draw() -> Figure:
-        height = 0.8 + 0.55 * len(rows)
-        fig = new_figure(height)
-        ax = _bar_axes(fig, height)
-        ys = list(range(len(rows)))[::-1]
-        h = 0.38
-        budget = [abs(r.budget or 0.0) for r in rows]
-        outcome = [abs(r.prognos or 0.0) for r in rows]
-        ax.barh([y + h / 2 for y in ys], budget, height=h, color=LIGHT, edgecolor=GREY, hatch="//")
-        ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, edgecolor=BLUE)
-        top = max([*budget, *outcome, 1.0])
-        for y, b, pr in zip(ys, budget, outcome, strict=True):
-            ax.text(b + top * 0.01, y + h / 2, f"Budget {fmt.number(b)}", va="center", fontsize=7.5)
-            ax.text(
-                pr + top * 0.01,
-                y - h / 2,
-                f"{second} {fmt.number(pr)}",
-                va="center",
-                fontsize=7.5,
-                color=BLUE,
-            )
-        ax.set_yticks(ys, [textwrap.fill(r.namn, 28) for r in rows])
-        ax.set_xlim(0, top * 1.35)
-        number_axis(ax, "x", 0)
-        ax.set_xlabel("tkr")
-        ax.grid(axis="y", visible=False)
-        return fig
 
-    png = render(draw)
+def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
+    """Budget and prognos (utfall for the full year) side by side per row, in tkr, as net
+    costs: a verksamhet with a net income has its bars left of zero, labelled "intäkt"."""
+    rows = [r for r in d.rader if r.budget is not None or r.prognos is not None]
+    if not rows:
+        return None
+    png = render(lambda: _required(drift_chart(d)))
     s = d.summa
     basis = "utfallet" if d.full_year else "prognosen för helåret"
     alt = (
@@ -262,7 +315,45 @@ def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
         alt += f" Störst underskott: {neg[0].namn} ({fmt.tkr(neg[0].avvikelse, sign=True)})."
     if pos:
         alt += f" Störst överskott: {pos[0].namn} ({fmt.tkr(pos[0].avvikelse, sign=True)})."
+    incomes = [
+        r.namn
+        for r in rows
+        if fmt.rounded(net_cost(d, r.prognos if r.prognos is not None else r.budget)) < 0
+    ]
+    if incomes:
+        alt += f" Nettointäkt (intäkterna är större än kostnaderna): {fmt.join_words(incomes)}."
     return Figur(png, alt)
+
+
+def _required(fig: Figure | None) -> Figure:
+    assert fig is not None
+    return fig
+
+
+def avvikelse_chart(d: Drift) -> Figure | None:
+    """The chart of :func:`avvikelse_figur` as a matplotlib figure (None without rows)."""
+    rows = [r for r in d.rader if r.avvikelse is not None]
+    if not rows:
+        return None
+    height = 0.8 + 0.45 * len(rows)
+    fig = new_figure(height)
+    values = [r.avvikelse or 0.0 for r in rows]
+    words = ["överskott" if v > 0 else "underskott" if v < 0 else "i balans" for v in values]
+    texts = [f"{fmt.number(v, sign=True)} ({w})" for v, w in zip(values, words, strict=True)]
+    ax = _bar_labels(fig, height, texts)
+    ys = list(range(len(rows)))[::-1]
+    colors = [BLUE if v >= 0 else VERMILLION for v in values]
+    bars = ax.barh(ys, values, height=0.6, color=colors, edgecolor=colors)
+    for bar, v in zip(bars, values, strict=True):
+        if v < 0:
+            bar.set_hatch("\\\\")
+            bar.set_edgecolor("white")
+    # every label starts right of the bar's outer end or of zero: never over the names
+    for y, v, text, color in zip(ys, values, texts, colors, strict=True):
+        _label_bar(ax, v, y, text, color)
+    ax.set_yticks(ys, [textwrap.fill(r.namn, 28) for r in rows])
+    _value_axis(ax, values, "Avvikelse mot budget, tkr")
+    return fig
 
 
 def avvikelse_figur(d: Drift) -> Figur | None:
@@ -270,42 +361,7 @@ def avvikelse_figur(d: Drift) -> Figur | None:
     rows = [r for r in d.rader if r.avvikelse is not None]
     if not rows:
         return None
-
-    def draw() -> Figure:
-        height = 0.8 + 0.45 * len(rows)
-        fig = new_figure(height)
-        ax = _bar_axes(fig, height)
-        ys = list(range(len(rows)))[::-1]
-        values = [r.avvikelse or 0.0 for r in rows]
-        colors = [BLUE if v >= 0 else VERMILLION for v in values]
-        hatches = ["" if v >= 0 else "\\\\" for v in values]
-        bars = ax.barh(ys, values, height=0.6, color=colors, edgecolor=colors)
-        for bar, hatch in zip(bars, hatches, strict=True):
-            bar.set_hatch(hatch)
-            bar.set_edgecolor("white" if hatch else bar.get_facecolor())
-        span = max([abs(v) for v in values] + [1.0])
-        for y, v in zip(ys, values, strict=True):
-            # every label starts right of the bar's outer end or of zero: never over the names
-            word = "överskott" if v > 0 else "underskott" if v < 0 else "i balans"
-            ax.text(
-                max(v, 0.0) + span * 0.02,
-                y,
-                f"{fmt.number(v, sign=True)} ({word})",
-                va="center",
-                ha="left",
-                fontsize=7.5,
-                color=BLUE if v >= 0 else VERMILLION,
-            )
-        ax.axvline(0, color=BLACK, linewidth=0.8)
-        ax.set_yticks(ys, [textwrap.fill(r.namn, 28) for r in rows])
-        low = min([*values, 0.0])
-        ax.set_xlim(low * 1.1 - span * 0.05, max([*values, 0.0]) + span * 0.9)
-        number_axis(ax, "x", 0)
-        ax.set_xlabel("Avvikelse mot budget, tkr")
-        ax.grid(axis="y", visible=False)
-        return fig
-
-    png = render(draw)
+    png = render(lambda: _required(avvikelse_chart(d)))
     basis = "utfall" if d.full_year else "helårsprognos"
     neg = [r for r in rows if (r.avvikelse or 0) < 0]
     pos = [r for r in rows if (r.avvikelse or 0) > 0]

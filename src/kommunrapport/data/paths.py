@@ -89,6 +89,10 @@ class ProjectPaths:
     def open_data_dir(self, period: str, job: str) -> Path:
         return self.executed_dir(period) / f"{job}_data"
 
+    def figures_dir(self, period: str, job: str) -> Path:
+        """The job's figures as image files (``<label>.png``), which its notebook references."""
+        return self.executed_dir(period) / f"{job}_files"
+
     @property
     def site_dir(self) -> Path:
         return self.root / "_site"

@@ -11,10 +11,11 @@ A page's fingerprint covers
   build rewrites for each render), every file under ``assets/`` (styles, the reference
   docx, the Lua filter) and the logo the navigation shows;
 - the page's own bytes, and the bytes of every file it reads: each ``embed`` (the executed
-  notebook), each ``include`` (the start page's period list) and each ``metadata-files``
-  entry (the key figures). A period report is generated from all texts of its period and
-  embeds the relabelled copy of every notebook of its period, so it changes with any of
-  them; it also links the period's published open data, which is hashed too.
+  notebook, and the figure files its outputs show), each ``include`` (the start page's
+  period list) and each ``metadata-files`` entry (the key figures). A period report is
+  generated from all texts of its period and embeds the relabelled copy of every notebook
+  of its period, so it changes with any of them; it also links the period's published open
+  data, which is hashed too.
 
 The record (``.kommunrapport/render-cache.json``) keeps one fingerprint per page and
 format (``html``, ``docx``, ``typst``), written atomically after a successful Quarto run,
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from kommunrapport import __version__
+from kommunrapport.batch import figure_files
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.paths import ProjectPaths
@@ -164,6 +166,8 @@ def page_state(
             continue
         base = paths.root if target.startswith("/") else page.parent
         deps.add(base / target.lstrip("/"))
+    for notebook in sorted(d for d in deps if d.suffix == ".ipynb"):
+        deps.update(figure_files.referenced_files(notebook, page.parent))  # the figures
     if page == paths.period_report(page.parent.name):
         published = page.parent / "oppna-data"
         if published.is_dir():

@@ -4,7 +4,8 @@ An analyst sees the tables and figures of a nämnd's report without Quarto. The 
 with nbconvert's JupyterLab template (``templates/forhandsvisning/``) without the code, in
 Swedish (``lang="sv"``), with each figure's ``fig-alt`` (else its ``fig-cap``) as alt text,
 and without scripts from the network, so that it passes the same accessibility check as
-the site. It is written next to the executed notebook (``_executed/<job>.html``).
+the site. It is written next to the executed notebook (``_executed/<job>.html``), and shows
+the figure files beside it (``<job>_files/``), the paths moved from the period folder.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from kommunrapport.batch import figure_files
 from kommunrapport.content.markup import md_text
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import write_atomic
@@ -138,6 +140,9 @@ def preview(paths: ProjectPaths, period: str, job: str) -> Path:
     kommun = _kommun_name(paths)
     title = f"Förhandsvisning: {_job_name(paths, job)}, {kommun + ', ' if kommun else ''}{period}"
     source = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]
+    target = paths.preview_file(period, job)
+    # The figures' paths are the pages' (the period folder); the preview is in _executed/.
+    figure_files.rebase(source, paths.period_dir(period), target.parent)
     nb = prepare_notebook(source, title)
     templates = resources.files("kommunrapport").joinpath("templates")
     exporter = HTMLExporter(  # type: ignore[no-untyped-call]
@@ -149,6 +154,5 @@ def preview(paths: ProjectPaths, period: str, job: str) -> Path:
         language_code="sv",
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    target = paths.preview_file(period, job)
     write_atomic(target, body.encode("utf-8"))
     return target

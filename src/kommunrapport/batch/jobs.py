@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from kommunrapport.content.labels import KOMMUN_TEMPLATE, NAMND_TEMPLATE
 from kommunrapport.data.errors import ParameterError
 from kommunrapport.data.model import Id, Kommunmodell, PeriodId
+from kommunrapport.data.paths import ProjectPaths
 
 KOMMUN_JOB = "kommun"
 
@@ -215,3 +216,21 @@ def validate_jobs(model: Kommunmodell, jobs: Iterable[Job]) -> None:
         if not template.is_file():
             raise ParameterError(f"Mallen {model.paths.relative(template)} saknas.")
         validate_parameters(template, SCHEMAS[job.template], job.parameters)
+
+
+def notebook_source(paths: ProjectPaths, job: Job, model: Kommunmodell) -> Any:
+    """The template to execute: its path, or (for a nämnd with own tables) the template with
+    one cell per own table added after the cell ``egna-tabeller`` (or at the end)."""
+    from kommunrapport.content import egna
+    from kommunrapport.content.labels import EGNA_ANCHOR
+
+    template = paths.template(job.template)
+    if job.namnd is None or not model.egna_tabeller(job.namnd):
+        return str(template)
+    import nbformat
+
+    nb = nbformat.read(str(template), as_version=4)  # type: ignore[no-untyped-call]
+    at = next((i + 1 for i, c in enumerate(nb.cells) if c.get("id") == EGNA_ANCHOR), len(nb.cells))
+    added = egna.cells(model, job.namnd)
+    nb.cells[at:at] = [nbformat.from_dict(c) for c in added]  # type: ignore[no-untyped-call]
+    return nb

@@ -33,7 +33,7 @@ import pandas as pd
 from kommunrapport import __version__
 from kommunrapport.batch import figure_files
 from kommunrapport.batch.cache import BuildCache, Fingerprinter
-from kommunrapport.batch.jobs import Job, plan, validate_jobs
+from kommunrapport.batch.jobs import Job, notebook_source, plan, validate_jobs
 from kommunrapport.content.opendata.tabell import OpenTable
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell
@@ -169,7 +169,7 @@ def run_job(spec: _Spec) -> JobResult:
         attempts += 1
         try:
             papermill.execute_notebook(
-                str(paths.template(job.template)),
+                notebook_source(paths, job, spec.model),
                 str(tmp),
                 parameters=dict(job.parameters),
                 engine_name=engine_name,

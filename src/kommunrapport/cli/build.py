@@ -35,6 +35,8 @@ def check(root: RootOption = None) -> None:
         out.print(f"Varning: {notice}", markup=False, soft_wrap=True)
     if problems:
         raise fail(str(DataValidationError(problems)), ExitCode.DATA_INVALID)
+    for line in model.upplysningar if model is not None else ():
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
     out.print("Kontrollen är klar: inga problem hittades.")
 
 

@@ -3,6 +3,8 @@
 The rule's settings are data (:class:`~kommunrapport.data.model.Bedomningsregel`: the kommun's
 default in ``data/malkedja.yml``, an indicator may set its own); an analyst may override any
 bedömning with a required motivation (dataset ``bedomningar``), and the report shows both.
+A nämndmål without indicators is assessed by the nämnd itself (a ``bedomningar`` row for the
+goal): that is its bedömning, shown as the nämnd's, not as a change of the rule's.
 
 Indicator (for the report year):
   *uppfyllt* when the value is at or beyond the target in the right direction;
@@ -219,6 +221,36 @@ class NamndmalBedomning(_Overridable):
     enligt_regel: Bedomning
     skal_regel: str
     andring: Andring | None = None
+    kommentar: str = ""
+    """The analyst's comment on the goal for the period (dataset ``malkommentarer``)."""
+
+    @property
+    def namndens(self) -> bool:
+        """A goal without indicators that the nämnd assesses itself: its bedömning is the
+        nämnd's own (first-class), not a change of the rule's."""
+        return not self.indikatorer and self.andring is not None
+
+    @property
+    def bedomning(self) -> Bedomning:
+        if self.namndens and self.andring is not None:
+            return self.andring.bedomning
+        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[0]
+
+    @property
+    def skal(self) -> str:
+        if self.namndens and self.andring is not None:
+            return f"Nämndens bedömning: {self.andring.motivering}"
+        return _with_override(self.enligt_regel, self.skal_regel, self.andring)[1]
+
+    @property
+    def grund(self) -> str:
+        """What the bedömning rests on: ``indikatorer``, ``nämndens bedömning`` or
+        ``ändrad bedömning``."""
+        if self.namndens:
+            return "nämndens bedömning"
+        if self.andring is not None and self.andring.bedomning is not self.enligt_regel:
+            return "ändrad bedömning"
+        return "indikatorer"
 
 
 def _summary(
@@ -275,9 +307,12 @@ def assess_namndmal(
     parts: Sequence[IndikatorBedomning],
     year: int,
     andring: Andring | None = None,
+    kommentar: str = "",
 ) -> NamndmalBedomning:
     rule = aggregate([p.bedomning for p in parts])
-    return NamndmalBedomning(namndmal, tuple(parts), rule, namndmal_reason(parts, year), andring)
+    return NamndmalBedomning(
+        namndmal, tuple(parts), rule, namndmal_reason(parts, year), andring, kommentar
+    )
 
 
 @dataclass(frozen=True)

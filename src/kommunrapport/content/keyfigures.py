@@ -55,7 +55,24 @@ NAMND_SPECS: Final[dict[str, _Spec]] = {
     "investering_avvikelse_tkr": _Spec(
         "Investeringar: budget − prognos; positivt = lägre utgift, tkr", "tkr+"
     ),
+    "intakter_tkr": _Spec("Intäkter hittills i år (ekonomisk sammanfattning), tkr", "tkr"),
+    "kostnader_tkr": _Spec("Kostnader hittills i år (ekonomisk sammanfattning), tkr", "tkr"),
+    "nettokostnad_foregaende_ar_tkr": _Spec(
+        "Nettokostnad samma period föregående år (ekonomisk sammanfattning), tkr", "tkr"
+    ),
+    "investering_projektbudget_tkr": _Spec(
+        "Investeringsprojektens hela budget över alla år, tkr", "tkr"
+    ),
+    "investering_ackumulerat_utfall_tkr": _Spec(
+        "Investeringsprojektens utfall från start till periodens slut, tkr", "tkr"
+    ),
+    "investering_ackumulerad_avvikelse_tkr": _Spec(
+        "Investeringsprojekten: projektbudget − ackumulerat utfall, tkr", "tkr+"
+    ),
     "antal_namndmal": _Spec("Antal nämndmål", "antal"),
+    "antal_namndmal_namndens_bedomning": _Spec(
+        "Antal nämndmål utan indikator som nämnden själv har bedömt", "antal"
+    ),
     "antal_uppfyllda": _Spec("Antal uppfyllda nämndmål", "antal"),
     "antal_delvis_uppfyllda": _Spec("Antal delvis uppfyllda nämndmål", "antal"),
     "antal_ej_uppfyllda": _Spec("Antal ej uppfyllda nämndmål", "antal"),
@@ -195,7 +212,11 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
         "investering_utfall_tkr": inv.summa.utfall,
         "investering_prognos_tkr": inv.summa.prognos,
         "investering_avvikelse_tkr": inv.summa.avvikelse,
+        "investering_projektbudget_tkr": inv.summa.total_budget,
+        "investering_ackumulerat_utfall_tkr": inv.summa.ackumulerat_utfall,
+        "investering_ackumulerad_avvikelse_tkr": inv.summa.ackumulerad_avvikelse,
         "antal_namndmal": total_goals,
+        "antal_namndmal_namndens_bedomning": sum(1 for g in mu.mal if g.namndens),
         "antal_uppfyllda": c[Bedomning.UPPFYLLT],
         "antal_delvis_uppfyllda": c[Bedomning.DELVIS],
         "antal_ej_uppfyllda": c[Bedomning.EJ_UPPFYLLT],
@@ -224,6 +245,12 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
             values["sjukfranvaro_forandring_procentenheter"] = suppression.change(
                 now.sjuk_t, before.sjuk_t, sel.totalt, before.urval(threshold).totalt
             )
+    summary = r.sammanfattning_data
+    for key, name in (("intakter_tkr", "Intäkter"), ("kostnader_tkr", "Kostnader")):
+        row = summary.rad(name)
+        values[key] = row.utfall if row else None
+    net = summary.rad("Nettokostnad")
+    values["nettokostnad_foregaende_ar_tkr"] = net.foregaende if net else None
     figures = _build(NAMND_SPECS, values)
     if now is not None and sel is not None and not sel.totalt:
         spec = NAMND_SPECS["antal_anstallda"]

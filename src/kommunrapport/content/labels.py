@@ -17,6 +17,7 @@ NAMND_LABELS: Final[dict[str, str]] = {
     "fig-indikatorer": "Indikatorer över tid med målvärde och jämförelser",
     "tbl-aktiviteter": "Aktiviteter per nämndmål",
     "tbl-aktiviteter-status": "Aktiviteter per status",
+    "tbl-ekonomisk-sammanfattning": "Ekonomisk sammanfattning",
     "tbl-drift": "Driftredovisning per verksamhet",
     "fig-drift": "Budget och prognos per verksamhet",
     "tbl-investeringar": "Investeringar",
@@ -46,3 +47,14 @@ TEMPLATE_LABELS: Final[dict[str, dict[str, str]]] = {
     NAMND_TEMPLATE: NAMND_LABELS,
     KOMMUN_TEMPLATE: KOMMUN_LABELS,
 }
+
+EGEN_PREFIX: Final = "tbl-egen-"
+"""A nämnd's own table ``data/egna/<nämnd>/<namn>.yml`` is the labelled output
+``tbl-egen-<namn>`` of that nämnd's executed notebook: the batch runner adds one cell per own
+table to the template, after the cell whose id is :data:`EGNA_ANCHOR`."""
+
+EGNA_ANCHOR: Final = "egna-tabeller"
+
+
+def egen_label(name: str) -> str:
+    return EGEN_PREFIX + name

@@ -7,7 +7,7 @@ is in :mod:`kommunrapport.content.roda_traden`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from kommunrapport.content import formatting as fmt
@@ -47,6 +47,13 @@ def overrides(model: Kommunmodell, period_id: str) -> tuple[dict[str, Andring], 
     return goals, inds
 
 
+def kommentarer(model: Kommunmodell, period_id: str) -> dict[str, str]:
+    """The analysts' comments on the goals for the period: nämndmål id → comment."""
+    t = model.table("malkommentarer")
+    t = t[t["period"] == period_id]
+    return {str(r["namndmal"]): str(r["kommentar"]).strip() for _, r in t.iterrows()}
+
+
 @dataclass(frozen=True)
 class Maluppfyllelse:
     """A nämnd's goals for a period: every nämndmål with its indicators, assessed."""
@@ -55,7 +62,10 @@ class Maluppfyllelse:
     year: int
     mal: tuple[NamndmalBedomning, ...]
     indikatorer: tuple[IndikatorUtfall, ...]
+    """Each indicator once (one may follow several nämndmål)."""
     grupp: Grupp | None
+    mal_per_indikator: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Indicator id → the nämnd's nämndmål that it follows."""
 
     def counts(self) -> dict[Bedomning, int]:
         return counts([m.bedomning for m in self.mal])
@@ -81,8 +91,10 @@ def maluppfyllelse(
             f"markera: indikatorn {', '.join(repr(u) for u in unknown)} hör inte till "
             f"nämnden '{namnd_id}'."
         )
+    comments = kommentarer(model, period_id)
     assessed: list[NamndmalBedomning] = []
     outcomes: list[IndikatorUtfall] = []
+    followed: dict[str, tuple[str, ...]] = {}
     for goal in goals:
         mine = [
             indicator_outcome(
@@ -90,13 +102,22 @@ def maluppfyllelse(
             )
             for ind in goal.indikatorer
         ]
-        outcomes += mine
+        for o in mine:
+            if o.indikator.id not in followed:
+                outcomes.append(o)
+            followed[o.indikator.id] = (*followed.get(o.indikator.id, ()), goal.id)
         assessed.append(
-            assess_namndmal(goal, [o.bedomning for o in mine], p.year, goal_changes.get(goal.id))
+            assess_namndmal(
+                goal,
+                [o.bedomning for o in mine],
+                p.year,
+                goal_changes.get(goal.id),
+                comments.get(goal.id, ""),
+            )
         )
     order = sorted(range(len(outcomes)), key=lambda i: (not outcomes[i].markerad, i))
     return Maluppfyllelse(
-        namnd_id, p.year, tuple(assessed), tuple(outcomes[i] for i in order), group
+        namnd_id, p.year, tuple(assessed), tuple(outcomes[i] for i in order), group, followed
     )
 
 
@@ -109,33 +130,42 @@ def _inriktningsmal_names(model: Kommunmodell) -> dict[str, str]:
 
 def maluppfyllelse_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
     im = _inriktningsmal_names(model)
-    rows = tuple(
-        (
-            m.namndmal.namn,
-            "; ".join(im.get(i, i) for i in m.namndmal.inriktningsmal),
-            m.bedomning.text,
-            m.skal,
+    names = model.malkedja.benamningar
+    rows: list[tuple[str, ...]] = []
+    for m in mu.mal:
+        rows.append(
+            (
+                m.namndmal.namn,
+                "; ".join(im.get(i, i) for i in m.namndmal.inriktningsmal),
+                m.bedomning.text,
+                m.skal,
+            )
         )
-        for m in mu.mal
-    )
+        if m.kommentar:
+            rows.append(("Kommentar", "", "", m.kommentar))
     c = mu.counts()
     summary = ", ".join(f"{c[b]} {b.value}" for b in c if c[b])
+    goal = names.namndmal.lower()
     notes = [
         f"Bedömning för {mu.year}: {summary}." if rows else "",
-        "Regel: ett nämndmål är uppfyllt när alla bedömbara indikatorer når målvärdet, ej "
+        f"Regel: ett {goal} är uppfyllt när alla bedömbara indikatorer når målvärdet, ej "
         "uppfyllt när ingen gör det (alla utanför marginalen), annars delvis uppfyllt; utan "
         "bedömbar indikator är det ej bedömbart.",
     ]
+    if any(m.namndens for m in mu.mal):
+        notes.append(
+            f"Ett {goal} utan indikatorer bedöms av nämnden själv; skälet är nämndens motivering."
+        )
     return Tabell(
         (
-            Kolumn.text("Nämndmål"),
-            Kolumn.text("Inriktningsmål"),
+            Kolumn.text(names.namndmal),
+            Kolumn.text(names.inriktningsmal),
             Kolumn.text("Bedömning"),
             Kolumn.text("Skäl"),
         ),
-        rows,
+        tuple(rows),
         noter=tuple(n for n in notes if n),
-        tom="Nämnden har inga nämndmål i data/malkedja.yml.",
+        tom=f"Nämnden har inga {goal} i data/malkedja.yml.",
     )
 
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Final
 
 from kommunrapport.content import aktiviteter as akt
-from kommunrapport.content import figures, mal
+from kommunrapport.content import egna, figures, mal
 from kommunrapport.content import indikatorer as ind
 from kommunrapport.content import internkontroll as ik
 from kommunrapport.content import noter as nt
@@ -29,6 +29,7 @@ from kommunrapport.content.ekonomi import investeringar as inv
 from kommunrapport.content.ekonomi import kassaflode as kf
 from kommunrapport.content.ekonomi import nyckeltal as nyck
 from kommunrapport.content.ekonomi import resultatrakning as rr
+from kommunrapport.content.ekonomi import sammanfattning as sf
 from kommunrapport.content.figur import Figur
 from kommunrapport.content.tables import Tabell, Text
 from kommunrapport.data.errors import ParameterError
@@ -40,13 +41,15 @@ NAMND_OUTPUTS: Final[dict[str, str]] = {
     "fig-indikatorer": "indikatordiagram",
     "tbl-aktiviteter": "aktiviteter",
     "tbl-aktiviteter-status": "aktivitetsstatus",
+    "tbl-ekonomisk-sammanfattning": "ekonomisk_sammanfattning",
     "tbl-drift": "drift",
     "fig-drift": "driftdiagram",
     "tbl-investeringar": "investeringar",
     "tbl-personal": "personal",
     "tbl-internkontroll": "internkontroll",
 }
-"""Label (kommunrapport.content.labels.NAMND_LABELS) → the NamndRapport method its cell calls."""
+"""Label (kommunrapport.content.labels.NAMND_LABELS) → the NamndRapport method its cell calls.
+A nämnd's own tables add ``tbl-egen-<namn>`` → ``egen_tabell`` (see content.egna)."""
 
 KOMMUN_OUTPUTS: Final[dict[str, str]] = {
     "tbl-roda-traden": "roda_traden",
@@ -159,6 +162,10 @@ class NamndRapport:
         return inv.investeringar(self.model, self.period.id, self.namnd.id)
 
     @cached_property
+    def sammanfattning_data(self) -> sf.Sammanfattning:
+        return sf.sammanfattning(self.model, self.period.id, self.namnd.id)
+
+    @cached_property
     def personal_data(self) -> tuple[pers.Personaldata | None, pers.Personaldata | None]:
         last = per.same_month_last_year(self.period.id)
         return (
@@ -187,6 +194,9 @@ class NamndRapport:
     def aktivitetsstatus(self) -> Tabell:
         return akt.status_tabell(self.aktivitet_data)
 
+    def ekonomisk_sammanfattning(self) -> Tabell:
+        return sf.sammanfattning_tabell(self.sammanfattning_data)
+
     def drift(self) -> Tabell:
         return dr.drift_tabell(self.drift_data)
 
@@ -203,6 +213,10 @@ class NamndRapport:
 
     def internkontroll(self) -> Tabell:
         return ik.internkontroll_tabell(self.kontroll_data)
+
+    def egen_tabell(self, namn: str) -> Tabell:
+        """The nämnd's own table ``data/egna/<nämnd>/<namn>`` (label ``tbl-egen-<namn>``)."""
+        return egna.egen_tabell(egna.find(self.model, self.namnd.id, namn))
 
     def __repr__(self) -> str:
         return f"{self.namnd.namn}: {self.period.titel}"
@@ -254,7 +268,7 @@ class KommunRapport:
         return rtr.roda_traden_tabell(self.model, self.roda_traden_data)
 
     def inriktningsmal(self) -> Tabell:
-        return rtr.inriktningsmal_tabell(self.roda_traden_data)
+        return rtr.inriktningsmal_tabell(self.roda_traden_data, self.model)
 
     def luckor(self) -> Tabell:
         return rtr.luckor_tabell(rtr.luckor(self.model, self.roda_traden_data))

@@ -19,7 +19,7 @@ from kommunrapport.content.assessment import (
 from kommunrapport.content.indikatorer import Indikatordata
 from kommunrapport.content.mal import Maluppfyllelse, maluppfyllelse
 from kommunrapport.content.tables import Kolumn, Tabell
-from kommunrapport.data.model import Kommunmodell
+from kommunrapport.data.model import Benamningar, Kommunmodell
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,24 @@ def _namnd_names(model: Kommunmodell) -> dict[str, str]:
 
 def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
     names = _namnd_names(model)
+    b = model.malkedja.benamningar
     rows = []
+    qualitative: list[str] = []
     for im in rt.inriktningsmal:
         if not im.namndmal:
             rows.append(
-                (im.inriktningsmal.namn, fmt.MISSING, "Inget nämndmål", "0", "0", fmt.MISSING)
+                (
+                    im.inriktningsmal.namn,
+                    fmt.MISSING,
+                    f"Inget {b.namndmal.lower()}",
+                    "0",
+                    "0",
+                    fmt.MISSING,
+                )
             )
         for g in im.namndmal:
+            if g.namndens and g.namndmal.namn not in qualitative:
+                qualitative.append(g.namndmal.namn)
             rows.append(
                 (
                     im.inriktningsmal.namn,
@@ -72,42 +83,52 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
                 )
             )
     vision = model.malkedja.vision
+    notes = [
+        f"Vision: {vision}",
+        f"Ett {b.namndmal.lower()} som bidrar till flera {b.inriktningsmal.lower()} visas under "
+        "vart och ett av dem.",
+    ]
+    if qualitative:
+        notes.append(f"Saknar indikator och bedöms av nämnden: {fmt.join_words(qualitative)}.")
     return Tabell(
         (
-            Kolumn.text("Inriktningsmål"),
+            Kolumn.text(b.inriktningsmal),
             Kolumn.text("Nämnd"),
-            Kolumn.text("Nämndmål"),
+            Kolumn.text(b.namndmal),
             Kolumn.tal("Indikatorer"),
             Kolumn.tal("Aktiviteter"),
             Kolumn.text("Bedömning"),
         ),
         tuple(rows),
-        noter=(
-            f"Vision: {vision}",
-            "Ett nämndmål som bidrar till flera inriktningsmål visas under vart och ett av dem.",
-        ),
+        noter=tuple(notes),
     )
 
 
-def inriktningsmal_tabell(rt: RodaTraden) -> Tabell:
+def inriktningsmal_tabell(rt: RodaTraden, model: Kommunmodell | None = None) -> Tabell:
     rows = tuple(
         (im.inriktningsmal.namn, str(len(im.namndmal)), im.bedomning.text, im.skal)
         for im in rt.inriktningsmal
     )
+    b = model.malkedja.benamningar if model is not None else Benamningar()
     return Tabell(
         (
-            Kolumn.text("Inriktningsmål"),
-            Kolumn.tal("Nämndmål"),
+            Kolumn.text(b.inriktningsmal),
+            Kolumn.tal(b.namndmal),
             Kolumn.text("Bedömning"),
             Kolumn.text("Skäl"),
         ),
         rows,
         noter=(
-            "Regel: ett inriktningsmål är uppfyllt när alla bedömda nämndmål som bidrar till det "
-            "är uppfyllda, ej uppfyllt när inget är det, annars delvis uppfyllt; utan bedömt "
-            "nämndmål är det ej bedömbart.",
+            f"Regel: ett {b.inriktningsmal.lower()} är uppfyllt när alla bedömda "
+            f"{b.namndmal.lower()} som bidrar till det är uppfyllda, ej uppfyllt när inget är "
+            f"det, annars delvis uppfyllt; utan bedömt {b.namndmal.lower()} är det ej bedömbart.",
         ),
     )
+
+
+def bestamd(word: str) -> str:
+    """The definite form of a neuter goal word: nämndmål → nämndmålet, målområde → målområdet."""
+    return word + ("t" if word.endswith("e") else "et")
 
 
 @dataclass(frozen=True)
@@ -119,35 +140,39 @@ class Lucka:
 
 
 def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
+    """The breaks in the chain. A nämndmål without indicators that the nämnd has assessed
+    itself is not one (the red thread tells it as information)."""
     names = _namnd_names(model)
+    b = model.malkedja.benamningar
+    im_word, goal_word = b.inriktningsmal, b.namndmal.lower()
     out = [
         Lucka(
-            "Inriktningsmål utan nämndmål",
+            f"{im_word} utan {goal_word}",
             im.inriktningsmal.namn,
             fmt.MISSING,
-            "Ingen nämnd har ett nämndmål som bidrar till inriktningsmålet.",
+            f"Ingen nämnd har ett {goal_word} som bidrar till {bestamd(im_word.lower())}.",
         )
         for im in rt.inriktningsmal
         if not im.namndmal
     ]
     for namnd_id, mu in rt.namnder.items():
         for g in mu.mal:
-            if not g.indikatorer:
+            if not g.indikatorer and not g.namndens:
                 out.append(
                     Lucka(
-                        "Nämndmål utan indikator",
+                        f"{b.namndmal} utan indikator",
                         g.namndmal.namn,
                         names.get(namnd_id, namnd_id),
-                        "Nämndmålet kan inte följas upp och bedömas.",
+                        f"{bestamd(b.namndmal)} kan inte följas upp och bedömas.",
                     )
                 )
             if rt.aktiviteter_per_mal.get(g.namndmal.id, 0) == 0:
                 out.append(
                     Lucka(
-                        "Nämndmål utan aktivitet",
+                        f"{b.namndmal} utan aktivitet",
                         g.namndmal.namn,
                         names.get(namnd_id, namnd_id),
-                        "Ingen aktivitet är kopplad till nämndmålet under perioden.",
+                        f"Ingen aktivitet är kopplad till {bestamd(goal_word)} under perioden.",
                     )
                 )
     return out

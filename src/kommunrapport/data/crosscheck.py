@@ -16,7 +16,7 @@ import pandas as pd
 from kommunrapport.data.collector import MALKEDJA, ORGANISATION, Collector
 from kommunrapport.data.datasets import DATASETS, KOMMUN_DATA, kommun_periods
 from kommunrapport.data.errors import Problem
-from kommunrapport.data.model import Malkedja, Organisation, Perioder
+from kommunrapport.data.model import Indikator, Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
 
 __all__ = ["cross_check"]
@@ -36,7 +36,9 @@ def cross_check(
     if org is not None:
         namnd_ids = {n.id for n in org.namnder}
         c.repeated_ids(org_file, "namnder", [n.id for n in org.namnder], "nämnden")
-    indicators: dict[str, str] = {}
+    indicators: dict[str, list[str]] = {}
+    """Indicator id → the nämndmål it follows (one may follow several)."""
+    definitions: dict[str, Indikator] = {}
     goals: dict[str, str] = {}
     if chain is not None:
         im_ids = {m.id for m in chain.inriktningsmal}
@@ -69,15 +71,24 @@ def cross_check(
                         f"nämndmålet '{nm.id}' länkar till okänt inriktningsmål '{link}'.",
                     )
             for j, ind in enumerate(nm.indikatorer):
-                if ind.id in indicators:
+                owners = indicators.setdefault(ind.id, [])
+                first = definitions.setdefault(ind.id, ind)
+                if nm.id in owners or first != ind:
+                    again = nm.id in owners
                     c.add(
                         chain_file,
                         c.line(chain_file, (*loc, "indikatorer", j, "id")),
                         "id",
-                        f"indikatorn '{ind.id}' finns redan under nämndmålet "
-                        f"'{indicators[ind.id]}'.",
+                        f"indikatorn '{ind.id}' finns redan under nämndmålet '{owners[0]}'"
+                        + (
+                            "."
+                            if again
+                            else " med en annan beskrivning; en indikator som följer flera "
+                            "nämndmål ska vara likadan under alla (skriv den en gång med ett "
+                            "YAML-ankare, &namn, och hänvisa till den med *namn)."
+                        ),
                     )
-                indicators[ind.id] = nm.id
+                owners.append(nm.id)
                 if params is not None:
                     for year in sorted({p.year for p in params.perioder}):
                         if year not in ind.mal:
@@ -181,7 +192,7 @@ def cross_check(
                             f"okänd indikator '{value}' (finns inte i data/malkedja.yml).",
                         )
                     )
-        if name == "aktiviteter" and chain is not None:
+        if name in ("aktiviteter", "malkommentarer") and chain is not None:
             for row, rec in frame.iterrows():
                 goal = rec["namndmal"]
                 if goal is None:
@@ -207,7 +218,7 @@ def cross_check(
 
 
 def _override_problems(
-    frame: pd.DataFrame, shown: str, goals: dict[str, str], indicators: dict[str, str]
+    frame: pd.DataFrame, shown: str, goals: dict[str, str], indicators: dict[str, list[str]]
 ) -> list[Problem]:
     """An override names exactly one nämndmål or one indikator of its own nämnd."""
     problems: list[Problem] = []
@@ -222,17 +233,18 @@ def _override_problems(
             )
             continue
         column, target = ("namndmal", goal) if goal is not None else ("indikator", ind)
-        owner_goal = goal if goal is not None else indicators.get(str(ind))
-        if owner_goal is None or owner_goal not in goals:
+        owner_goals = [goal] if goal is not None else indicators.get(str(ind), [])
+        owners = [goals[g] for g in owner_goals if g in goals]
+        if not owners:
             what = "nämndmål" if column == "namndmal" else "indikator"
             problems.append(Problem(shown, line, column, f"okänt {what} '{target}'."))
-        elif namnd is not None and goals[owner_goal] != namnd:
+        elif namnd is not None and namnd not in owners:
             problems.append(
                 Problem(
                     shown,
                     line,
                     column,
-                    f"'{target}' hör till nämnden '{goals[owner_goal]}', inte '{namnd}'.",
+                    f"'{target}' hör till nämnden '{owners[0]}', inte '{namnd}'.",
                 )
             )
     return problems

@@ -20,6 +20,11 @@ INTERNKONTROLL_RESULTAT = (
     "ej genomförd",
 )
 KON = ("T", "K", "M")
+DRIFT_RADTYP = ("verksamhet", "total")
+"""``total``: the nämnd's official total for the period (compared with the sum of its rows)."""
+INVESTERING_STATUS = ("pågående", "färdigställd")
+BELOPP_ENHET = ("tkr", "mnkr")
+SAMMANFATTNING_POSTER = ("intakter", "kostnader")
 BEDOMNINGAR = ("uppfyllt", "delvis uppfyllt", "ej uppfyllt", "ej bedömbar")
 BALANSKRAV_POSTER = (
     "realisationsvinster",
@@ -88,6 +93,12 @@ DATASETS: dict[str, Dataset] = {
                 Column("budget", Kind.NUMBER, description="årsbudget, tkr"),
                 Column("utfall", Kind.NUMBER, description="utfall hittills i år, tkr"),
                 Column("prognos", Kind.NUMBER, description="prognos för helåret, tkr"),
+                Column(
+                    "radtyp",
+                    required=False,
+                    allowed=DRIFT_RADTYP,
+                    description="tomt eller verksamhet; total för nämndens officiella summa",
+                ),
             ),
             key=("namnd", "verksamhet", "period"),
             description="Driftredovisning per nämnd och verksamhet (nettokostnad, tkr)",
@@ -100,12 +111,36 @@ DATASETS: dict[str, Dataset] = {
                 Column("projekt"),
                 _NAMND,
                 _PERIOD,
-                Column("budget", Kind.NUMBER, description="årsbudget, tkr"),
-                Column("utfall", Kind.NUMBER, description="utfall hittills i år, tkr"),
-                Column("prognos", Kind.NUMBER, description="prognos för helåret, tkr"),
+                Column("budget", Kind.NUMBER, description="årets budget, tkr eller mnkr"),
+                Column("utfall", Kind.NUMBER, description="utfall hittills i år"),
+                Column("prognos", Kind.NUMBER, description="prognos för helåret"),
+                Column(
+                    "status",
+                    required=False,
+                    allowed=INVESTERING_STATUS,
+                    description="pågående eller färdigställd (fleråriga projekt)",
+                ),
+                Column(
+                    "total_budget",
+                    Kind.NUMBER,
+                    required=False,
+                    description="projektets hela budget över alla år",
+                ),
+                Column(
+                    "ackumulerat_utfall",
+                    Kind.NUMBER,
+                    required=False,
+                    description="projektets utfall från start till periodens slut",
+                ),
+                Column(
+                    "enhet",
+                    required=False,
+                    allowed=BELOPP_ENHET,
+                    description="tkr (standard) eller mnkr; samma på filens alla rader",
+                ),
             ),
             key=("projekt", "period"),
-            description="Investeringsprojekt per period (tkr)",
+            description="Investeringsprojekt per period (tkr eller mnkr)",
             unit=_TKR,
             namnd_column="namnd",
         ),
@@ -246,12 +281,48 @@ DATASETS: dict[str, Dataset] = {
                 Column("bedomning", allowed=BEDOMNINGAR, description="den bedömning som gäller"),
                 Column(
                     "motivering",
-                    description="varför regelns bedömning ändras (visas)",
+                    description="nämndens skäl: för ett mål utan indikatorer dess bedömning, "
+                    "annars varför regelns bedömning ändras (visas)",
                     multiline=True,
                 ),
             ),
             key=("period", "namndmal", "indikator"),
-            description="Ändrade bedömningar av nämndmål och indikatorer, med motivering",
+            description="Nämndens egna och ändrade bedömningar av nämndmål och indikatorer",
+            optional=True,
+            namnd_column="namnd",
+        ),
+        Dataset(
+            "ekonomisk_sammanfattning",
+            (
+                _NAMND,
+                _PERIOD,
+                Column(
+                    "post", allowed=SAMMANFATTNING_POSTER, description="intakter eller kostnader"
+                ),
+                Column("budget", Kind.NUMBER, required=False, description="årsbudget, tkr"),
+                Column("utfall", Kind.NUMBER, description="utfall hittills i år, tkr"),
+                Column("prognos", Kind.NUMBER, required=False, description="helårsprognos, tkr"),
+            ),
+            key=("namnd", "period", "post"),
+            description="Nämndens intäkter och kostnader (tkr), frivillig",
+            optional=True,
+            unit=_TKR,
+            namnd_column="namnd",
+        ),
+        Dataset(
+            "malkommentarer",
+            (
+                _NAMND,
+                _PERIOD,
+                Column("namndmal", description="nämndmålets id i data/malkedja.yml"),
+                Column(
+                    "kommentar",
+                    description="analysen av målet för perioden (visas)",
+                    multiline=True,
+                ),
+            ),
+            key=("period", "namndmal"),
+            description="Kommentarer (analys) per nämndmål och period, frivillig",
             optional=True,
             namnd_column="namnd",
         ),

@@ -19,6 +19,7 @@ from kommunrapport import __version__
 from kommunrapport.data.collector import FINANSIELLA_MAL, MALKEDJA, ORGANISATION, Collector
 from kommunrapport.data.crosscheck import cross_check
 from kommunrapport.data.datasets import DATASETS, KOMMUN_DATA, kommun_periods, parts
+from kommunrapport.data.egna import collect_egna
 from kommunrapport.data.errors import DataValidationError, Problem, sorted_problems
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import (
@@ -30,6 +31,7 @@ from kommunrapport.data.model import (
     Perioder,
 )
 from kommunrapport.data.paths import ProjectPaths, project_paths
+from kommunrapport.data.tecken import check_economy
 
 
 def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
@@ -47,11 +49,35 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
             tables[ds.name] = (frame, shown)
     _require_tables(c, params, tables)
     cross_check(c, org, chain, params, tables)
+    conventions, notes, problems = check_economy(tables)
+    c.problems.extend(problems)
+    egna = collect_egna(c, {n.id for n in org.namnder}) if org is not None else {}
     if c.problems or org is None or chain is None or params is None:
         return None, sorted_problems(c.problems)
+    notes += [
+        f"{paths.relative(paths.egna_dir / t.namnd / t.namn)}: nämndens egen tabell "
+        f"'{t.beskrivning.titel}' ({len(t.frame)} rader), etikett tbl-egen-{t.namn}."
+        for own in egna.values()
+        for t in own
+    ]
+    notes += _shared_indicators(chain)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
-    model = Kommunmodell(paths, org, chain, params, frozen, fin)
+    model = Kommunmodell(
+        paths, org, chain, params, frozen, fin, conventions, egna, upplysningar=tuple(notes)
+    )
     return model, []
+
+
+def _shared_indicators(chain: Malkedja) -> list[str]:
+    goals: dict[str, list[str]] = {}
+    for goal in chain.namndmal:
+        for ind in goal.indikatorer:
+            goals.setdefault(ind.id, []).append(goal.id)
+    return [
+        f"data/malkedja.yml: indikatorn '{ind}' följer {len(ids)} nämndmål ({', '.join(ids)})."
+        for ind, ids in goals.items()
+        if len(ids) > 1
+    ]
 
 
 def _require_tables(

@@ -7,7 +7,7 @@ pandas frames that code asks for by dataset name and gets a copy of.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
 
@@ -109,6 +109,15 @@ class Namndmal(Frozen):
     indikatorer: list[Indikator] = Field(default_factory=list)
 
 
+class Benamningar(Frozen):
+    """What the kommun calls its goal levels (shown in the reports' headings and texts)."""
+
+    inriktningsmal: NonEmpty = "Inriktningsmål"
+    """The kommun's strategic goals (e.g. ``Målområde``)."""
+    namndmal: NonEmpty = "Nämndmål"
+    """The nämnd's goals (e.g. ``Verksamhetsmål``)."""
+
+
 class Malkedja(Frozen):
     vision: NonEmpty
     mandatperiod: Name
@@ -116,6 +125,7 @@ class Malkedja(Frozen):
     namndmal: list[Namndmal] = Field(default_factory=list)
     bedomning: Bedomningsregel = Bedomningsregel()
     """The kommun's default rule; an indicator may set its own."""
+    benamningar: Benamningar = Benamningar()
 
 
 # --- data/finansiella_mal.yml (optional) ------------------------------------------------
@@ -189,6 +199,47 @@ class Perioder(Frozen):
     perioder: list[Period] = Field(min_length=1)
 
 
+# --- the nämnd's own tables (data/egna/<nämnd>/<namn>.yml) ----------------------------
+
+EgenKolumnTyp = Literal["text", "tal", "heltal", "år", "procent"]
+
+
+class EgenKolumn(Frozen):
+    namn: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]+$")]
+    """The column's name in the file's header row."""
+    rubrik: str = ""
+    """The heading in the report (default: ``namn``)."""
+    typ: EgenKolumnTyp = "text"
+    decimaler: int = Field(default=0, ge=0, le=4)
+    summeras: bool = True
+    """Summed in the sum row (numbers only; år is never summed)."""
+
+
+class EgenTabellBeskrivning(Frozen):
+    """The description of a nämnd's own table: title, unit, columns and the sum row."""
+
+    titel: NonEmpty
+    enhet: str = ""
+    """The unit of the number columns (e.g. ``tkr``), shown in the headings and notes."""
+    kolumner: list[EgenKolumn] = Field(min_length=1)
+    summarad: str | None = None
+    """The first cell of a sum row (e.g. ``Summa``); no sum row when left out."""
+    noter: list[NonEmpty] = Field(default_factory=list)
+    kalla: str = ""
+    """The source, shown under the table."""
+
+
+@dataclass(frozen=True)
+class EgenTabell:
+    """One own table of a nämnd: its description and its validated rows."""
+
+    namnd: str
+    namn: str
+    """The file stem; the report's label is ``tbl-egen-<namn>``."""
+    beskrivning: EgenTabellBeskrivning
+    frame: pd.DataFrame
+
+
 # --- the whole model --------------------------------------------------------------------
 
 
@@ -203,6 +254,20 @@ class Kommunmodell:
     _tables: Mapping[str, pd.DataFrame]
     finansiella_mal: FinansiellaMal | None = None
     """KF's financial goals (data/finansiella_mal.yml), when the kommun keeps them."""
+    konventioner: Mapping[str, str] = field(default_factory=dict)
+    """Dataset name → its sign convention (``positiv`` or ``negativ`` net costs), as detected
+    per file by :mod:`kommunrapport.data.tecken`."""
+    egna: Mapping[str, tuple[EgenTabell, ...]] = field(default_factory=dict)
+    """Nämnd id → its own tables (data/egna/<nämnd>/), in file-name order."""
+    upplysningar: tuple[str, ...] = ()
+    """What ``check`` tells besides problems (e.g. each file's sign convention)."""
+
+    def konvention(self, name: str) -> str:
+        """The sign convention of dataset ``name``: ``positiv`` (the default) or ``negativ``."""
+        return self.konventioner.get(name, "positiv")
+
+    def egna_tabeller(self, namnd_id: str) -> tuple[EgenTabell, ...]:
+        return self.egna.get(namnd_id, ())
 
     def table(self, name: str) -> pd.DataFrame:
         """The dataset ``name`` as a typed frame (a copy: the model never changes)."""
@@ -211,7 +276,12 @@ class Kommunmodell:
         ds = dataset(name)
         frame = self._tables.get(name)
         if frame is None:
-            return pd.DataFrame({c.name: pd.Series(dtype=object) for c in ds.columns})
+            from kommunrapport.data.tablespec import Kind
+
+            dtypes = {Kind.NUMBER: "float64", Kind.INT: "Int64", Kind.YEAR: "Int64"}
+            return pd.DataFrame(
+                {c.name: pd.Series(dtype=dtypes.get(c.kind, object)) for c in ds.columns}
+            )
         return frame.copy()
 
     @property
@@ -241,4 +311,9 @@ class Kommunmodell:
         return [m for m in self.malkedja.namndmal if m.namnd == namnd_id]
 
     def indikatorer(self) -> dict[str, Indikator]:
-        return {i.id: i for m in self.malkedja.namndmal for i in m.indikatorer}
+        """Every indicator once (one may follow several nämndmål)."""
+        out: dict[str, Indikator] = {}
+        for m in self.malkedja.namndmal:
+            for i in m.indikatorer:
+                out.setdefault(i.id, i)
+        return out

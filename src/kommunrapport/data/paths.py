@@ -43,6 +43,16 @@ class ProjectPaths:
         """Where a tool writes the table dataset ``stem`` (always CSV)."""
         return self.data_dir / f"{stem}.csv"
 
+    # --- the nämnder's own tables ------------------------------------------------------
+    @property
+    def egna_dir(self) -> Path:
+        """``data/egna/``: one folder per nämnd id, a ``<namn>.yml`` + table per own table."""
+        return self.data_dir / "egna"
+
+    def egen_stem(self, namnd: str, name: str) -> str:
+        """The stem (under data/) of a nämnd's own table, for :meth:`table_candidates`."""
+        return f"egna/{namnd}/{name}"
+
     # --- Kolada (written by `kommunrapport kolada`, not datasets of the registry) -------
     @property
     def kolada_provenance_file(self) -> Path:

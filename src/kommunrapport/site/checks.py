@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kommunrapport.content.labels import TEMPLATE_LABELS
+from kommunrapport.content.labels import EGEN_PREFIX, TEMPLATE_LABELS
 from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
@@ -35,6 +35,7 @@ from kommunrapport.site.narrative import (
     Narrative,
     default_key_sets,
     is_generated,
+    own_labels,
     period_jobs,
     read_narrative,
     template_for,
@@ -59,6 +60,7 @@ def _shortcode_problems(
     labels: Mapping[str, frozenset[str]],
     keys: KeySets | None,
     jobs: Sequence[str],
+    own: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Problem]:
     problems = []
     for sc in narrative.shortcodes:
@@ -96,15 +98,20 @@ def _shortcode_problems(
                 )
                 continue
             template = template_for(target_job)
-            known = labels.get(template, frozenset())
+            known = labels.get(template, frozenset()) | (own or {}).get(target_job, frozenset())
             if label not in known:
                 problems.append(
                     Problem(
                         shown,
                         sc.line,
                         sc.text,
-                        f"etiketten '{label}' finns inte i notebooks/{template}.ipynb; "
-                        f"finns: {', '.join(sorted(known)) or '(inga)'}.",
+                        f"etiketten '{label}' finns inte i notebooks/{template}.ipynb"
+                        + (
+                            f" eller bland nämndens egna tabeller (data/egna/{target_job}/)"
+                            if label.startswith(EGEN_PREFIX)
+                            else ""
+                        )
+                        + f"; finns: {', '.join(sorted(known)) or '(inga)'}.",
                     )
                 )
         elif sc.name == "meta":
@@ -217,6 +224,7 @@ def file_problems(
         return [Problem(shown, None, None, "filen är inte UTF-8.")]
     if labels is None:
         labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
+    embeddable = jobs if jobs is not None else [KOMMUN_JOB, *(n.id for n in period.namnder)]
     return [
         *_front_matter_problems(shown, job, narrative),
         *_shortcode_problems(
@@ -226,7 +234,8 @@ def file_problems(
             narrative,
             labels,
             keys,
-            jobs if jobs is not None else [KOMMUN_JOB, *(n.id for n in period.namnder)],
+            embeddable,
+            {j: own_labels(paths, j) for j in embeddable},
         ),
     ]
 

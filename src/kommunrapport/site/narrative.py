@@ -27,7 +27,12 @@ from typing import Any, Final
 
 import yaml
 
-from kommunrapport.content.labels import KOMMUN_TEMPLATE, NAMND_TEMPLATE, TEMPLATE_LABELS
+from kommunrapport.content.labels import (
+    KOMMUN_TEMPLATE,
+    NAMND_TEMPLATE,
+    TEMPLATE_LABELS,
+    egen_label,
+)
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.yamlio import YamlDocument, parse_yaml, syntax_error
@@ -324,6 +329,15 @@ def template_labels(paths: ProjectPaths, template: str) -> frozenset[str]:
         except (OSError, ValueError):
             pass
     return frozenset(TEMPLATE_LABELS.get(template, {}))
+
+
+def own_labels(paths: ProjectPaths, job: str) -> frozenset[str]:
+    """The labels of a nämnd's own tables (``data/egna/<nämnd>/<namn>.yml`` →
+    ``tbl-egen-<namn>``), which the build adds to that nämnd's notebook."""
+    folder = paths.egna_dir / job
+    if job == KOMMUN_JOB or not folder.is_dir():
+        return frozenset()
+    return frozenset(egen_label(p.stem) for p in folder.glob("*.yml"))
 
 
 KeySets = Mapping[str, Collection[str]]

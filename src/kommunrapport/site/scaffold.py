@@ -37,6 +37,7 @@ from kommunrapport.site.narrative import (
     default_key_sets,
     narrative_title,
     notebook_labels,
+    own_labels,
     period_jobs,
     template_for,
 )
@@ -212,7 +213,7 @@ def render_narrative(
     period = _period(model, period_id)
     template_name = template_for(job)
     template = load_template(template_name)
-    available = ordered_labels(model.paths, template_name)
+    available = [*ordered_labels(model.paths, template_name), *sorted(own_labels(model.paths, job))]
     known = set(available)
     if keys is None:
         keys = default_key_sets()

@@ -4,7 +4,11 @@ Rules:
 
 - *Avvikelse* is positive when the outcome is better than budget (a surplus): budget −
   prognos for costs stored as positive numbers, prognos − budget when a kommun stores net
-  costs as negative numbers (detected from the sign of the total budget).
+  costs as negative numbers (the file's convention, detected by ``check``:
+  :mod:`kommunrapport.data.tecken`). A net-income row (the other sign) follows the same rule,
+  and every sum keeps the signs.
+- A nämnd's official total (a row with ``radtyp`` ``total``) is its sum; the sum of its rows
+  is told beside it when rounding makes them differ.
 - In the delårsrapport (and the tertialrapport) the full-year figure is the prognos; in the
   årsredovisning it is the outcome.
 - *Förbrukat* is the utfall as a share of the budget, to compare with the share of the year.
@@ -20,6 +24,7 @@ from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
 from kommunrapport.content.ekonomi.tal import known_sum, num
 from kommunrapport.content.tables import Kolumn, Tabell
+from kommunrapport.data import tecken
 from kommunrapport.data.model import Kommunmodell, Period
 
 
@@ -32,6 +37,9 @@ class DriftRad:
     avvikelse: float | None
     forbrukat: float | None
     """Utfall as a share of the budget (percent)."""
+    nettointakt: bool = False
+    """The row is a net income (its amount has the sign of an income in the file's
+    convention, e.g. tourism)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,13 @@ class Drift:
     rader: tuple[DriftRad, ...]
     summa: DriftRad
     kostnad_negativ: bool = False
+    radsumma: DriftRad | None = None
+    """The sum of the rows when ``summa`` is an official total that differs from it (by
+    rounding; a larger difference is refused by ``check``)."""
+    officiell: bool = False
+    """``summa`` is the nämnd's official total."""
+    officiella: tuple[str, ...] = ()
+    """Per nämnd (the kommun's table): the nämnder whose row is their official total."""
 
     @property
     def full_year(self) -> bool:
@@ -49,29 +64,60 @@ class Drift:
 
 
 def _drift_rad(namn: str, b: float | None, u: float | None, p: float | None, sign: int) -> DriftRad:
+    amount = b if b is not None else u
     return DriftRad(
-        namn, b, u, p, None if b is None or p is None else sign * (b - p), fmt.share(u, b)
+        namn,
+        b,
+        u,
+        p,
+        None if b is None or p is None else sign * (b - p),
+        fmt.share(u, b),
+        amount is not None and amount * sign < 0,
     )
 
 
-def _drift(p: Period, frame: pd.DataFrame, by: str, names: dict[str, str]) -> Drift:
+def _amounts(rows: pd.DataFrame, full_year: bool) -> tuple[float | None, ...]:
+    b = num(rows["budget"].sum(min_count=1))
+    u = num(rows["utfall"].sum(min_count=1))
+    return b, u, (u if full_year else num(rows["prognos"].sum(min_count=1)))
+
+
+def _drift(p: Period, frame: pd.DataFrame, by: str, names: dict[str, str], sign: int) -> Drift:
+    """Rows per ``by``; each nämnd's official total (``radtyp`` total) replaces the sum of its
+    rows where it has one."""
     full_year = per.is_full_year(p)
-    total_budget = float(frame["budget"].sum()) if not frame.empty else 0.0
-    sign = -1 if total_budget < 0 else 1
+    total = tecken.is_total(frame)
+    totals, body = frame[total], frame[~total]
     rows = []
-    for key, group in frame.groupby(by, sort=False):
-        b = num(group["budget"].sum(min_count=1))
-        u = num(group["utfall"].sum(min_count=1))
-        pr = u if full_year else num(group["prognos"].sum(min_count=1))
+    officiell = False
+    officiella = []
+    for key, group in body.groupby(by, sort=False):
+        b, u, pr = _amounts(group, full_year)
+        if by == "namnd":
+            official = totals[totals["namnd"] == key]
+            if not official.empty:
+                b, u, pr = _amounts(official, full_year)
+                officiella.append(names.get(str(key), str(key)))
         rows.append(_drift_rad(names.get(str(key), str(key)), b, u, pr, sign))
-    summa = _drift_rad(
+    summed = _drift_rad(
         "Summa",
         known_sum([r.budget for r in rows]),
         known_sum([r.utfall for r in rows]),
         known_sum([r.prognos for r in rows]),
         sign,
     )
-    return Drift(p, tuple(rows), summa, sign < 0)
+    summa, radsumma = summed, None
+    if by != "namnd" and not totals.empty and rows:
+        b, u, pr = _amounts(totals, full_year)
+        summa = _drift_rad("Summa", b, u, pr, sign)
+        officiell = True
+        if (summa.budget, summa.utfall, summa.prognos) != (
+            summed.budget,
+            summed.utfall,
+            summed.prognos,
+        ):
+            radsumma = summed
+    return Drift(p, tuple(rows), summa, sign < 0, radsumma, officiell, tuple(officiella))
 
 
 def drift_namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> Drift:
@@ -79,7 +125,7 @@ def drift_namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> Drift:
     p = per.period(model, period_id)
     t = model.table("driftredovisning")
     t = t[(t["period"] == period_id) & (t["namnd"] == namnd_id)]
-    return _drift(p, t, "verksamhet", {})
+    return _drift(p, t, "verksamhet", {}, tecken.sign(model.konvention("driftredovisning")))
 
 
 def drift_kommun(model: Kommunmodell, period_id: str) -> Drift:
@@ -91,16 +137,57 @@ def drift_kommun(model: Kommunmodell, period_id: str) -> Drift:
     t["_order"] = t["namnd"].map({n: i for i, n in enumerate(order)})
     t = t.sort_values("_order", kind="stable")
     names = {n.id: n.namn for n in model.organisation.namnder}
-    return _drift(p, t, "namnd", names)
+    return _drift(p, t, "namnd", names, tecken.sign(model.konvention("driftredovisning")))
 
 
-def drift_tabell(d: Drift, forsta: str = "Verksamhet") -> Tabell:
-    p = d.period
+def konvention_not(d: Drift) -> str:
+    """How Avvikelse is computed, in the file's sign convention."""
     what = "utfall" if d.full_year else "prognos för helåret"
     formula = f"budget − {what}"
     if d.kostnad_negativ:
         formula = f"{what} − budget (nettokostnaderna är negativa tal)"
-    notes = [f"Avvikelse = {formula}; positivt tal är ett överskott mot budget."]
+    return f"Avvikelse = {formula}; positivt tal är ett överskott mot budget."
+
+
+def extra_noter(d: Drift) -> list[str]:
+    """Net-income rows and a rounding difference to the official total, said in words."""
+    notes = []
+    income = [r.namn for r in d.rader if r.nettointakt]
+    if income:
+        sign = "positivt" if d.kostnad_negativ else "negativt"
+        notes.append(
+            f"{fmt.join_words(income)} har nettointäkt (belopp med {sign} tecken); "
+            "summan räknar med tecknet."
+        )
+    if d.radsumma is not None:
+        r, s = d.radsumma, d.summa
+        parts = [
+            f"{word} {fmt.number(a)} tkr"
+            for word, a, o in (
+                ("budget", r.budget, s.budget),
+                ("utfall", r.utfall, s.utfall),
+                ("prognos", r.prognos, s.prognos),
+            )
+            if a is not None
+            and o is not None
+            and a != o
+            and not (word == "prognos" and d.full_year)
+        ]
+        notes.append(
+            "Summan är nämndens officiella summa. Raderna summerar till "
+            f"{fmt.join_words(parts)}; skillnaden beror på avrundning av varje rad."
+        )
+    if d.officiella:
+        notes.append(
+            f"För {fmt.join_words(list(d.officiella))} visas nämndens officiella summa "
+            "i stället för verksamheternas summa."
+        )
+    return notes
+
+
+def drift_tabell(d: Drift, forsta: str = "Verksamhet") -> Tabell:
+    p = d.period
+    notes = [konvention_not(d)]
     cols: tuple[Kolumn, ...]
     if d.full_year:
         cols = (
@@ -123,6 +210,7 @@ def drift_tabell(d: Drift, forsta: str = "Verksamhet") -> Tabell:
             f"Perioden omfattar {p.month} av 12 månader "
             f"({fmt.percent(per.share_of_year(p))} av året): jämför med andelen förbrukad budget."
         )
+    notes.extend(extra_noter(d))
 
     def cells(r: DriftRad) -> tuple[str, ...]:
         middle = (

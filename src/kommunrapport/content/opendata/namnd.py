@@ -5,8 +5,11 @@ investments, personnel and internal control.
 from __future__ import annotations
 
 from kommunrapport.content import mal
+from kommunrapport.content.ekonomi.investeringar import Investeringar
+from kommunrapport.content.ekonomi.sammanfattning import Sammanfattning
 from kommunrapport.content.opendata.tabell import (
     EMPTY_NOTE,
+    FLERARIG_COLS,
     INV_COLS,
     OpenTable,
     drift_table,
@@ -36,7 +39,7 @@ def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, 
     assessed = [
         {
             "indikator_id": o.indikator.id,
-            "namndmal_id": o.namndmal.id,
+            "namndmal_id": ";".join(mu.mal_per_indikator.get(o.indikator.id, (o.namndmal.id,))),
             "ar": o.bedomning.ar,
             "varde": o.bedomning.varde,
             "malvarde": o.bedomning.mal,
@@ -67,7 +70,9 @@ def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, 
             "Bedömning av varje indikator för rapportåret",
             {
                 "indikator_id": "indikatorns id",
-                "namndmal_id": "nämndmålets id",
+                "namndmal_id": "nämndmål som indikatorn följer (id, semikolon)"
+                if any(len(g) > 1 for g in mu.mal_per_indikator.values())
+                else "nämndmålets id",
                 "ar": "rapportåret",
                 "varde": "kommunens värde för året (tomt om det saknas)",
                 "malvarde": "målvärdet för året",
@@ -81,34 +86,93 @@ def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, 
     }
 
 
+def _goal_table(mu: mal.Maluppfyllelse) -> OpenTable:
+    """The goals' assessments; ``grund`` and ``kommentar`` are added when a goal has the
+    nämnd's own bedömning or a comment."""
+    columns = {
+        "namndmal_id": "nämndmålets id",
+        "namndmal": "nämndmålet",
+        "inriktningsmal_id": "inriktningsmål som nämndmålet bidrar till (id, semikolon)",
+        "bedomning": "bedömning som gäller (efter eventuell ändring)",
+        "bedomning_enligt_regel": "bedömning enligt regeln",
+        "skal": "skälet till bedömningen",
+    }
+    extra = any(g.namndens or g.kommentar for g in mu.mal)
+    if extra:
+        columns["grund"] = (
+            "indikatorer, nämndens bedömning (mål utan indikator) eller ändrad bedömning"
+        )
+        columns["kommentar"] = "analytikerns kommentar till målet för perioden"
+    rows = []
+    for g in mu.mal:
+        row: dict[str, object] = {
+            "namndmal_id": g.namndmal.id,
+            "namndmal": g.namndmal.namn,
+            "inriktningsmal_id": ";".join(g.namndmal.inriktningsmal),
+            "bedomning": g.bedomning.value,
+            "bedomning_enligt_regel": g.enligt_regel.value,
+            "skal": g.skal,
+        }
+        if extra:
+            row["grund"] = g.grund
+            row["kommentar"] = g.kommentar or None
+        rows.append(row)
+    return table(f"Bedömning av nämndens mål {mu.year}", columns, rows)
+
+
+def _investment_table(inv: Investeringar) -> OpenTable:
+    columns = {"projekt": "projekt", **INV_COLS}
+    if inv.flerarig:
+        columns.update(FLERARIG_COLS)
+    rows = []
+    for i in inv.rader:
+        row: dict[str, object] = {"projekt": i.namn, **tkr(i)}
+        if inv.flerarig:
+            row.update(
+                {
+                    "status": i.status,
+                    "total_budget_tkr": i.total_budget,
+                    "ackumulerat_utfall_tkr": i.ackumulerat_utfall,
+                    "ackumulerad_avvikelse_tkr": i.ackumulerad_avvikelse,
+                }
+            )
+        rows.append(row)
+    return table("Investeringsprojekt (tkr, omräknat från filens enhet)", columns, rows)
+
+
+def _summary_table(s: Sammanfattning) -> OpenTable:
+    return table(
+        "Ekonomisk sammanfattning: intäkter, kostnader och nettokostnad (tkr, med filens tecken)",
+        {
+            "post": "Intäkter, Kostnader eller Nettokostnad",
+            "budget_tkr": "årsbudget, tkr",
+            "utfall_tkr": "utfall hittills i år, tkr",
+            "prognos_tkr": "prognos för helåret (i årsredovisningen: utfall), tkr",
+            "avvikelse_tkr": "avvikelse mot budget för helåret, positivt = överskott, tkr",
+            "foregaende_ar_utfall_tkr": "utfall samma period föregående år, tkr",
+        },
+        [
+            {
+                "post": r.namn,
+                "budget_tkr": r.budget,
+                "utfall_tkr": r.utfall,
+                "prognos_tkr": r.prognos,
+                "avvikelse_tkr": r.avvikelse,
+                "foregaende_ar_utfall_tkr": r.foregaende,
+            }
+            for r in s.rader
+        ],
+    )
+
+
 def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, OpenTable]:
+    from kommunrapport.content import egna
     from kommunrapport.content.rapport import NamndRapport
 
     r = NamndRapport.from_params(model, period_id, namnd_id)
     mu = r.maluppfyllelse_data
     out: dict[str, OpenTable] = {
-        "maluppfyllelse": table(
-            f"Bedömning av nämndens mål {mu.year}",
-            {
-                "namndmal_id": "nämndmålets id",
-                "namndmal": "nämndmålet",
-                "inriktningsmal_id": "inriktningsmål som nämndmålet bidrar till (id, semikolon)",
-                "bedomning": "bedömning som gäller (efter eventuell ändring)",
-                "bedomning_enligt_regel": "bedömning enligt regeln",
-                "skal": "skälet till bedömningen",
-            },
-            [
-                {
-                    "namndmal_id": g.namndmal.id,
-                    "namndmal": g.namndmal.namn,
-                    "inriktningsmal_id": ";".join(g.namndmal.inriktningsmal),
-                    "bedomning": g.bedomning.value,
-                    "bedomning_enligt_regel": g.enligt_regel.value,
-                    "skal": g.skal,
-                }
-                for g in mu.mal
-            ],
-        ),
+        "maluppfyllelse": _goal_table(mu),
         **_indicator_tables(model, mu),
         "aktiviteter": table(
             "Aktiviteter med status och kommentar för perioden",
@@ -137,7 +201,9 @@ def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str
         "driftredovisning": drift_table(
             "Driftredovisning per verksamhet", "verksamhet", "verksamhet", r.drift_data
         ),
-        "investeringar": table(
+        "investeringar": _investment_table(r.investering_data)
+        if r.investering_data.flerarig or r.investering_data.enhet != "tkr"
+        else table(
             "Investeringsprojekt",
             {"projekt": "projekt", **INV_COLS},
             [{"projekt": i.namn, **tkr(i)} for i in r.investering_data.rader],
@@ -162,4 +228,7 @@ def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str
             ],
         ),
     }
+    if r.sammanfattning_data.rader:
+        out["ekonomisk_sammanfattning"] = _summary_table(r.sammanfattning_data)
+    out.update(egna.open_tables(model, namnd_id))
     return out

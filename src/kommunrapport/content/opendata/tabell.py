@@ -59,6 +59,13 @@ INV_COLS = {
     "avvikelse_tkr": "budget − prognos, positivt = lägre utgift än budgeterat, tkr",
 }
 
+FLERARIG_COLS = {
+    "status": "pågående eller färdigställd",
+    "total_budget_tkr": "projektets hela budget, tkr",
+    "ackumulerat_utfall_tkr": "projektets utfall från start till periodens slut, tkr",
+    "ackumulerad_avvikelse_tkr": "projektbudget − ackumulerat utfall, tkr",
+}
+
 
 def tkr(row: DriftRad | InvesteringRad) -> dict[str, float | None]:
     """The amounts of a drift or investment row, in the columns of ``DRIFT_COLS`` and
@@ -73,6 +80,8 @@ def tkr(row: DriftRad | InvesteringRad) -> dict[str, float | None]:
 
 def drift_table(description: str, key: str, key_text: str, drift: Drift) -> OpenTable:
     """A driftredovisning: one row per line of ``drift``, named in column ``key``."""
+    if drift.kostnad_negativ:
+        description += " Kostnader är negativa tal och intäkter positiva, som i filen."
     return table(
         description,
         {key: key_text, **DRIFT_COLS},

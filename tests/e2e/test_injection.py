@@ -94,7 +94,11 @@ YAML_TEXT_KEYS = {
     "beskrivning",
     "enhet",
     "titel",
+    "inriktningsmal",  # benamningar: what the kommun calls its goal levels
+    "namndmal",
 }
+LIST_TEXT_KEYS = {"skribenter"}
+"""The one list of texts; other lists under these keys hold ids or records."""
 
 
 def test_the_injected_yaml_fields_are_every_text_field_of_the_data_model() -> None:
@@ -133,7 +137,7 @@ def _inject_yaml(path: Path, tag: str) -> int:
                 if k in YAML_TEXT_KEYS and isinstance(v, str):
                     count += 1
                     out[k] = f"{tag}{count} {PAYLOAD}"
-                elif k in YAML_TEXT_KEYS and isinstance(v, list):
+                elif k in LIST_TEXT_KEYS and isinstance(v, list):
                     count += len(v)
                     out[k] = [f"{tag}{count}.{i} {PAYLOAD}" for i, _ in enumerate(v)]
                 else:
@@ -214,6 +218,10 @@ class _Html(HTMLParser):
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectPaths, dict[str, int]]:
     paths = make_example_copy(tmp_path_factory.mktemp("fientlig"), with_reports=False)
     counts: dict[str, int] = {}
+    chain = paths.yaml_file("malkedja")
+    data = yaml.safe_load(chain.read_text(encoding="utf-8"))
+    data["benamningar"] = {"inriktningsmal": "Målområde", "namndmal": "Verksamhetsmål"}
+    chain.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     for stem in ("kommun", "malkedja", "finansiella_mal"):
         counts[f"{stem}.yml"] = _inject_yaml(paths.yaml_file(stem), stem)
     counts["perioder.yml"] = _inject_yaml(paths.params_file, "perioder")

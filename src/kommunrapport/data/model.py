@@ -112,9 +112,9 @@ class Namndmal(Frozen):
 class Benamningar(Frozen):
     """What the kommun calls its goal levels (shown in the reports' headings and texts)."""
 
-    inriktningsmal: NonEmpty = "Inriktningsmål"
+    inriktningsmal: Name = "Inriktningsmål"
     """The kommun's strategic goals (e.g. ``Målområde``)."""
-    namndmal: NonEmpty = "Nämndmål"
+    namndmal: Name = "Nämndmål"
     """The nämnd's goals (e.g. ``Verksamhetsmål``)."""
 
 

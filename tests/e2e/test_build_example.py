@@ -279,3 +279,24 @@ def test_the_arsredovisning_has_the_koncern_and_its_sums_reconcile(
         soliditet = figures["nyckeltal"]["koncern_soliditet_procent"]
         if year == "2022":
             assert soliditet == fmt.percent(koncern["eget_kapital"] / assets * 100, 1)
+
+
+def test_publish_checks_every_period_on_the_site_whatever_period_says(
+    built: tuple[ProjectPaths, Path, str],
+) -> None:
+    """2022-04 stays on the site when only 2022-12 is built, so its draft stops --publish."""
+    paths, _, _ = built
+    text_file = paths.narrative_file("2022-04", "bun")
+    original = text_file.read_bytes()
+    text_file.write_text(
+        original.decode("utf-8").replace("status: klar", "status: utkast", 1), "utf-8"
+    )
+    try:
+        result = runner.invoke(
+            app, ["build", "--rot", str(paths.root), "--publish", "--period", "2022-12"]
+        )
+        assert result.exit_code == ExitCode.NOT_READY, result.output
+        assert "reports/2022-04/bun.qmd" in result.output
+        assert "utkast" in result.output
+    finally:
+        text_file.write_bytes(original)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,23 @@ def test_status_command_prints_the_table(project: ProjectPaths) -> None:
     bad = runner.invoke(app, ["status", "--rot", str(project.root), "--period", "1999-01"])
     assert bad.exit_code == ExitCode.USAGE
     assert "okänd period 1999-01" in bad.output
+
+
+def test_published_periods_are_the_whole_site_whatever_period_says(
+    example_project: Callable[[], ProjectPaths],
+) -> None:
+    """A build of 2022-12 publishes 2022-08 (executed notebooks) and 2022-04 (pages in
+    _site/) too, so their texts are what --publish checks."""
+    from kommunrapport.site.status import publish_blockers, published_periods
+
+    paths = example_project()
+    model = load_model(paths)
+    assert published_periods(model, ["2022-12"]) == ["2022-12"]
+    paths.executed_notebook("2022-08", "kommun").parent.mkdir(parents=True)
+    paths.executed_notebook("2022-08", "kommun").write_text("{}", encoding="utf-8")
+    paths.site_period_dir("2022-04").mkdir(parents=True)
+    assert published_periods(model, ["2022-12"]) == ["2022-04", "2022-08", "2022-12"]
+    draft = paths.narrative_file("2022-04", "bun")
+    draft.write_text(draft.read_text("utf-8").replace("status: klar", "status: utkast", 1))
+    blockers = publish_blockers(model, ["2022-12"])
+    assert [(r.period, r.job, r.status) for r in blockers] == [("2022-04", "bun", "utkast")]

@@ -238,10 +238,12 @@ def _write_companions(paths: ProjectPaths, job: Job, model: Kommunmodell) -> Non
     import yaml
 
     from kommunrapport.content import keyfigures, opendata
+    from kommunrapport.content.markup import md_text
 
     figures = keyfigures.compute(model, job.period, job.namnd)
+    # the narrative cites them with {{< meta >}}, which reads them as Markdown
     body = yaml.safe_dump(
-        {"nyckeltal": {k: f.text for k, f in figures.items()}},
+        {"nyckeltal": {k: md_text(f.text) for k, f in figures.items()}},
         allow_unicode=True,
         sort_keys=True,
     )

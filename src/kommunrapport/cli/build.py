@@ -168,7 +168,7 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
     from kommunrapport.site.render import render_site
     from kommunrapport.site.render_progress import ConsoleProgress, render_summary
-    from kommunrapport.site.status import describe_unfinished, unfinished_narratives
+    from kommunrapport.site.status import describe_unfinished, publish_blockers
     from kommunrapport.site.write import prepare_site
 
     try:
@@ -178,7 +178,7 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
         if problems:
             raise DataValidationError(problems)
         if publish:
-            unfinished = unfinished_narratives(model, period or None)
+            unfinished = publish_blockers(model, period or None)
             if unfinished:
                 raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
     except DataValidationError as exc:
@@ -219,6 +219,11 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
         plan = prepare_site(model)
         count = len(plan.periods)
         out.print(f"Quarto-projektet är klart: {count} {'period' if count == 1 else 'perioder'}.")
+        if publish:
+            # checked again on what the site now holds: every page Quarto publishes
+            unfinished = publish_blockers(model, ())
+            if unfinished:
+                raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
         outcome = render_site(
             paths,
             plan.pages(paths),

@@ -31,7 +31,6 @@ file beside the executed notebook and puts its path in the URI's place
 from __future__ import annotations
 
 import base64
-import html
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 
-from kommunrapport.content import formatting as fmt
+from kommunrapport.content import markup
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -83,12 +82,6 @@ STYLE: Final[dict[str, Any]] = {
 # --- the display object ----------------------------------------------------------------------
 
 
-def _attr(text: str) -> str:
-    """A value for a pandoc attribute in double quotes."""
-    flat = fmt.one_line(text)
-    return flat.replace("\\", "\\\\").replace('"', '\\"')
-
-
 @dataclass(frozen=True)
 class Figur:
     """A rendered chart (PNG) and its alt text; displays as Markdown (+ HTML)."""
@@ -101,10 +94,10 @@ class Figur:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
     def to_markdown(self) -> str:
-        return f'![]({self.data_uri}){{fig-alt="{_attr(self.alt)}"}}\n'
+        return f'![]({self.data_uri}){{fig-alt="{markup.md_attr(self.alt)}"}}\n'
 
     def to_html(self) -> str:
-        alt = html.escape(fmt.one_line(self.alt), quote=True)
+        alt = markup.html_attr(self.alt)
         return f'<img src="{self.data_uri}" alt="{alt}" style="max-width:100%;height:auto">'
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:

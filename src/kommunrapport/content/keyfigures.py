@@ -255,13 +255,10 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
         values["sjukfranvaro_kvinnor_procent"] = now.sjuk_k if sel.kvinnor else None
         values["sjukfranvaro_man_procent"] = now.sjuk_m if sel.man else None
         values["antal_anstallda"] = suppression.value_or_none(now.anst_t, sel.totalt)
-        if (
-            before is not None
-            and sel.totalt
-            and now.sjuk_t is not None
-            and before.sjuk_t is not None
-        ):
-            values["sjukfranvaro_forandring_procentenheter"] = now.sjuk_t - before.sjuk_t
+        if before is not None:
+            values["sjukfranvaro_forandring_procentenheter"] = suppression.change(
+                now.sjuk_t, before.sjuk_t, sel.totalt, before.urval(threshold).totalt
+            )
     summary = r.sammanfattning_data
     for key, name in (("intakter_tkr", "Intäkter"), ("kostnader_tkr", "Kostnader")):
         row = summary.rad(name)
@@ -291,6 +288,9 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
     gc = {b: sum(1 for g in goals if g.bedomning is b) for b in Bedomning}
     fin = r.finansiella_mal_data
     staff = pers.kommun_total(r.personal_data)
+    staff_sel = (
+        pers.total_urval(r.personal_data, staff, model.kommun.minsta_antal) if staff else None
+    )
     rr = e.rr
     k = r.koncern_data
     koncern_now, koncern_before = kr.nyckeltal(k), kr.nyckeltal_forra(k)
@@ -324,8 +324,8 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
         "antal_namndmal_ej_bedombara": gc[Bedomning.EJ_BEDOMBAR],
         "andel_namndmal_uppfyllda_procent": fmt.share(gc[Bedomning.UPPFYLLT], len(goals)),
         "antal_luckor": len(luckor(model, rt)),
-        "sjukfranvaro_procent": staff.sjuk_t if staff else None,
-        "antal_anstallda": staff.anst_t if staff else None,
+        "sjukfranvaro_procent": staff.sjuk_t if staff and staff_sel and staff_sel.totalt else None,
+        "antal_anstallda": staff.anst_t if staff and staff_sel and staff_sel.totalt else None,
         "koncern_antal_foretag": len(k.nu.foretag) if k.visas else None,
         "koncern_arets_resultat_mnkr": koncern_now["arets_resultat"],
         "koncern_arets_resultat_foregaende_ar_mnkr": koncern_before["arets_resultat"],

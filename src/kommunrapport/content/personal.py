@@ -81,12 +81,19 @@ def kommun_total(rows: list[Personaldata], name: str = "Hela kommunen") -> Perso
 
 
 def total_urval(rows: list[Personaldata], total: Personaldata, threshold: int) -> KonUrval:
-    """What the kommun's total row may show. When a nämnd's kön figures are suppressed, the
-    total's kön figures are too: otherwise total − the other nämnder would give them back
-    (for the head count and, through the weighted mean, for the sjukfrånvaro)."""
+    """What the kommun's total row may show (secondary suppression). When a nämnd's figures
+    are suppressed, the total's corresponding figures are too: otherwise total − the other
+    nämnder would give them back (for the head count and, through the weighted mean, for
+    the sjukfrånvaro). A hidden totalt of a nämnd hides the whole total row."""
     own = total.urval(threshold)
-    hidden = any(not (r.urval(threshold).kvinnor and r.urval(threshold).man) for r in rows)
-    return KonUrval(own.totalt, own.kvinnor and not hidden, own.man and not hidden)
+    parts = [r.urval(threshold) for r in rows]
+    hidden_total = any(not s.totalt for s in parts)
+    hidden_kon = any(not (s.kvinnor and s.man) for s in parts)
+    return KonUrval(
+        own.totalt and not hidden_total,
+        own.kvinnor and not hidden_kon,
+        own.man and not hidden_kon,
+    )
 
 
 def personal_kommun(model: Kommunmodell, period_id: str) -> list[Personaldata]:
@@ -99,10 +106,12 @@ def personal_kommun(model: Kommunmodell, period_id: str) -> list[Personaldata]:
     return out
 
 
-def _rate(value: float | None, shown: bool, threshold: int) -> str:
+def _rate(value: float | None, shown: bool, threshold: int, *, total: bool = False) -> str:
     if value is None:
         return fmt.MISSING
-    return fmt.percent(value, 1) if shown else suppression.marker(threshold)
+    if shown:
+        return fmt.percent(value, suppression.RATE_DECIMALS)
+    return suppression.TOTAL_MARKER if total else suppression.marker(threshold)
 
 
 def personal_tabell(
@@ -122,7 +131,7 @@ def personal_tabell(
     def change(a: float | None, b: float | None, shown: bool) -> str:
         if not shown:
             return suppression.marker(threshold)
-        return fmt.number(None if a is None or b is None else a - b, 1, sign=True)
+        return fmt.number(suppression.change(a, b, True, True), 1, sign=True)
 
     rows = [
         (
@@ -174,15 +183,16 @@ def personal_kommun_tabell(model: Kommunmodell, period_id: str, rows: list[Perso
     total = kommun_total(rows)
 
     def cells(r: Personaldata) -> tuple[str, ...]:
-        sel = total_urval(rows, r, threshold) if r is total else r.urval(threshold)
+        is_total = r is total
+        sel = total_urval(rows, r, threshold) if is_total else r.urval(threshold)
         return (
             r.namn,
-            suppression.count_text(r.anst_t, sel.totalt, threshold),
-            suppression.count_text(r.anst_k, sel.kvinnor, threshold),
-            suppression.count_text(r.anst_m, sel.man, threshold),
-            _rate(r.sjuk_t, sel.totalt, threshold),
-            _rate(r.sjuk_k, sel.kvinnor, threshold),
-            _rate(r.sjuk_m, sel.man, threshold),
+            suppression.count_text(r.anst_t, sel.totalt, threshold, total=is_total),
+            suppression.count_text(r.anst_k, sel.kvinnor, threshold, total=is_total),
+            suppression.count_text(r.anst_m, sel.man, threshold, total=is_total),
+            _rate(r.sjuk_t, sel.totalt, threshold, total=is_total),
+            _rate(r.sjuk_k, sel.kvinnor, threshold, total=is_total),
+            _rate(r.sjuk_m, sel.man, threshold, total=is_total),
         )
 
     hidden = any(r.urval(threshold).any_hidden for r in rows)
@@ -192,6 +202,8 @@ def personal_kommun_tabell(model: Kommunmodell, period_id: str, rows: list[Perso
     ]
     if hidden:
         notes.append(suppression.note(threshold))
+    if total is not None and total_urval(rows, total, threshold).any_hidden:
+        notes.append(suppression.total_note(threshold))
     return Tabell(
         (
             Kolumn.text("Nämnd"),

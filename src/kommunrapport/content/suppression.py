@@ -5,6 +5,12 @@ the kommun's threshold (``minsta_antal`` in ``data/kommun.yml``, default 5) is n
 Zero is shown (it reveals no one). When one kön is suppressed the other kön is suppressed too
 (secondary suppression), because totalt − kvinnor would otherwise give män back; a rate
 computed over a suppressed group (e.g. sjukfrånvaro for 3 men) is suppressed with it.
+
+The same holds across outputs: a total over parts one of which is hidden is hidden too
+(the kommun's total minus the other nämnder would give the hidden part back; shown as
+:data:`TOTAL_MARKER`), a change is never computed from a hidden value (the current value
+minus the change would give it back), and open data carry values rounded as the report
+shows them (:data:`RATE_DECIMALS`), never more precise ones.
 """
 
 from __future__ import annotations
@@ -14,6 +20,10 @@ from dataclasses import dataclass
 from kommunrapport.content import formatting as fmt
 
 DEFAULT_THRESHOLD = 5
+TOTAL_MARKER = "x"
+"""What a table shows instead of a total hidden because one of its parts is hidden."""
+RATE_DECIMALS = 1
+"""Sjukfrånvaro is shown with one decimal everywhere, open data included."""
 
 
 def is_small(count: float | None, threshold: int) -> bool:
@@ -32,6 +42,13 @@ def note(threshold: int) -> str:
     return (
         f"Antal under {threshold} personer redovisas inte (visas som {marker(threshold)}) "
         "för att inte röja enskilda; då döljs också motsvarande uppgift för det andra könet."
+    )
+
+
+def total_note(threshold: int) -> str:
+    return (
+        f"{TOTAL_MARKER}: summan redovisas inte, eftersom den tillsammans med de andra "
+        f"delarna skulle röja en uppgift om färre än {threshold} personer."
     )
 
 
@@ -59,17 +76,35 @@ def by_kon(
     return KonUrval(show_total, not hide_both, not hide_both)
 
 
-def count_text(count: float | None, shown: bool, threshold: int) -> str:
-    """A head count for a table: the number, or the suppression marker."""
+def count_text(count: float | None, shown: bool, threshold: int, *, total: bool = False) -> str:
+    """A head count for a table: the number, or the suppression marker (for a ``total``
+    hidden because of a part, :data:`TOTAL_MARKER`)."""
     if count is None or fmt.is_missing(count):
         return fmt.MISSING
-    if not shown or is_small(count, threshold):
+    if is_small(count, threshold):
         return marker(threshold)
+    if not shown:
+        return TOTAL_MARKER if total else marker(threshold)
     return fmt.number(count)
 
 
-def value_or_none(value: float | None, shown: bool) -> float | None:
-    """For open data and charts: the value, or None where it is suppressed."""
+def value_or_none(value: float | None, shown: bool, decimals: int | None = None) -> float | None:
+    """For open data and charts: the value (rounded to ``decimals`` as the report shows
+    it), or None where it is suppressed."""
     if not shown or value is None or fmt.is_missing(value):
         return None
+    if decimals is not None:
+        return float(fmt.rounded(value, decimals))
     return float(value)
+
+
+def change(
+    now: float | None, before: float | None, shown_now: bool, shown_before: bool
+) -> float | None:
+    """``now − before``, or None when either is hidden or missing: a change computed from a
+    hidden value would give that value back (the current value minus the change)."""
+    if not (shown_now and shown_before) or now is None or before is None:
+        return None
+    if fmt.is_missing(now) or fmt.is_missing(before):
+        return None
+    return float(now) - float(before)

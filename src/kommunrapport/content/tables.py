@@ -28,7 +28,7 @@ from typing import Final, Literal
 
 import pyphen
 
-from kommunrapport.content import formatting as fmt
+from kommunrapport.content import markup
 
 Align = Literal["left", "right", "center"]
 
@@ -51,13 +51,9 @@ class Kolumn:
 
 
 def escape_cell(text: str) -> str:
-    """Make text safe inside a pipe-table cell (one line, no bare ``|``)."""
-    flat = fmt.one_line(text)
-    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in flat)
-
-
-_SPECIAL = frozenset("\\|*`[]<>$")
-"""ASCII punctuation that pandoc or CommonMark would read as markup inside a cell."""
+    """Make text safe inside a pipe-table cell: one line of literal text, no bare ``|``
+    (:func:`kommunrapport.content.markup.md_text`)."""
+    return markup.md_text(text)
 
 
 def bold(text: str) -> str:
@@ -311,11 +307,9 @@ HTML and Word writers leave out.)"""
 
 
 def escape_paragraph(text: str) -> str:
-    """A note as one Markdown paragraph; characters that would start a block are escaped."""
-    flat = escape_cell(text)
-    if flat[:1] in ("#", "-", "+", ":", "=", "~"):
-        flat = "\\" + flat
-    return flat
+    """A note as one Markdown paragraph of literal text (a block marker at its start is
+    escaped too)."""
+    return markup.md_text(text)
 
 
 @dataclass(frozen=True)

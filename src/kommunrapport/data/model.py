@@ -23,9 +23,22 @@ from pydantic import (
 
 from kommunrapport.data.limits import namnd_id_problem
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.tablespec import text_problem
 
 Id = Annotated[str, StringConstraints(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _one_line(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Name = Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line)]
+"""A name or title on one line, without control characters: it reaches headings, menus,
+file front matter and HTML."""
 PeriodId = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
@@ -48,7 +61,7 @@ class Frozen(BaseModel):
 
 
 class Kommun(Frozen):
-    namn: NonEmpty
+    namn: Name
     kolada_id: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
     logotyp: str | None = None
     minsta_antal: int = Field(default=5, ge=1)
@@ -57,9 +70,9 @@ class Kommun(Frozen):
 
 class Namnd(Frozen):
     id: NamndId
-    namn: NonEmpty
-    forvaltning: NonEmpty
-    skribenter: list[NonEmpty] = Field(default_factory=list)
+    namn: Name
+    forvaltning: Name
+    skribenter: list[Name] = Field(default_factory=list)
 
 
 class Organisation(Frozen):
@@ -82,9 +95,9 @@ class Bedomningsregel(Frozen):
 
 class Indikator(Frozen):
     id: Id
-    namn: NonEmpty
+    namn: Name
     kalla: Literal["kolada", "egen"]
-    enhet: NonEmpty
+    enhet: Name
     riktning: Literal["högre", "lägre"]
     kon: bool = False
     mal: dict[int, float] = Field(default_factory=dict)
@@ -96,14 +109,14 @@ class Indikator(Frozen):
 
 class Inriktningsmal(Frozen):
     id: Id
-    namn: NonEmpty
+    namn: Name
     beskrivning: str = ""
 
 
 class Namndmal(Frozen):
     id: Id
     namnd: Id
-    namn: NonEmpty
+    namn: Name
     inriktningsmal: list[Id] = Field(min_length=1)
     indikatorer: list[Indikator] = Field(default_factory=list)
 
@@ -111,15 +124,15 @@ class Namndmal(Frozen):
 class Benamningar(Frozen):
     """What the kommun calls its goal levels (shown in the reports' headings and texts)."""
 
-    inriktningsmal: NonEmpty = "Inriktningsmål"
+    inriktningsmal: Name = "Inriktningsmål"
     """The kommun's strategic goals (e.g. ``Målområde``)."""
-    namndmal: NonEmpty = "Nämndmål"
+    namndmal: Name = "Nämndmål"
     """The nämnd's goals (e.g. ``Verksamhetsmål``)."""
 
 
 class Malkedja(Frozen):
     vision: NonEmpty
-    mandatperiod: NonEmpty
+    mandatperiod: Name
     inriktningsmal: list[Inriktningsmal] = Field(min_length=1)
     namndmal: list[Namndmal] = Field(default_factory=list)
     bedomning: Bedomningsregel = Bedomningsregel()
@@ -146,7 +159,7 @@ class FinansielltMal(Frozen):
     """One of KF's financial goals for god ekonomisk hushållning (KL 11 kap. 1 §)."""
 
     id: Id
-    namn: NonEmpty
+    namn: Name
     matt: Nyckeltal
     villkor: Literal["minst", "högst", "ökar", "minskar"]
     varde: float | None = None
@@ -259,7 +272,7 @@ class Period(Frozen):
     id: PeriodId
     typ: RapportTyp
     slutdatum: date
-    titel: NonEmpty
+    titel: Name
     namnder: list[NamndParams] = Field(min_length=1)
     koncern: bool | None = None
     """Whether the report shows the kommunal koncern (sammanställda räkenskaper). Unset: the

@@ -107,6 +107,10 @@ class ProjectPaths:
     def site_dir(self) -> Path:
         return self.root / "_site"
 
+    def site_period_dir(self, period: str) -> Path:
+        """Where a rendered site keeps a period's pages (``_site/reports/<period>/``)."""
+        return self.site_dir / self.reports_dir.relative_to(self.root) / period
+
     @property
     def quarto_config(self) -> Path:
         return self.root / "_quarto.yml"

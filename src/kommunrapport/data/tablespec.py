@@ -53,6 +53,9 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    multiline: bool = False
+    """A free text that may span lines (a description, a comment); any other text column
+    is a name or a code on one line."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,21 @@ class Dataset:
 # --- typing of text cells ---------------------------------------------------------------
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_NEWLINE = re.compile(r"[\r\n]")
+
+
+def text_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Why ``text`` is refused as a name or text (a line break in a one-line text, a control
+    character anywhere), or None. Data text reaches the report's pages, menus and files."""
+    bad = _CONTROL.search(text)
+    if bad:
+        return f"texten innehåller ett styrtecken (U+{ord(bad.group()):04X}); ta bort det."
+    if not multiline and _NEWLINE.search(text):
+        return "texten innehåller en radbrytning; skriv den på en rad."
+    return None
+
+
 def _convert_cell(col: Column, text: str) -> tuple[Any, str | None]:
     """Return (value, problem message or None)."""
     if text == "":
@@ -109,6 +127,9 @@ def _convert_cell(col: Column, text: str) -> tuple[Any, str | None]:
             return None, "värde saknas."
         return None, None
     if col.kind is Kind.TEXT:
+        bad = text_problem(text, multiline=col.multiline)
+        if bad:
+            return None, bad
         if col.allowed:
             norm = text.strip().lower()
             match = next((a for a in col.allowed if a.lower() == norm), None)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kommunrapport.content.markup import flat, md_text
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
@@ -33,6 +34,8 @@ class SiteError(KommunrapportError):
 class Chapter:
     job: str
     title: str
+    """Markdown on one line: the analysts' ``title`` (their Markdown, as Quarto reads it),
+    else the nämnd's name from the data as literal text."""
     narrative: Narrative | None
     """None when the analysts' file does not exist."""
     status: str
@@ -79,7 +82,10 @@ def _chapter(model: Kommunmodell, period: Period, job: str) -> Chapter:
     paths = model.paths
     path = paths.narrative_file(period.id, job)
     narrative = read_narrative(path) if path.is_file() else None
-    title = (narrative.title if narrative else None) or narrative_title(model, job)
+    if narrative is not None and narrative.title:
+        title = flat(narrative.title)
+    else:
+        title = md_text(narrative_title(model, job))
     status = (narrative.status or "utkast") if narrative else "saknas"
     return Chapter(job, title, narrative, status, paths.executed_notebook(period.id, job).is_file())
 

@@ -20,6 +20,7 @@ import nbformat
 import yaml
 
 from kommunrapport.batch import figure_files
+from kommunrapport.content.markup import md_text
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Perioder
@@ -120,9 +121,9 @@ def prepare_notebook(nb: Any, title: str) -> Any:
         cells.append(cell)
     nb.cells = cells
     intro = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]
-        f"# {title}\n\nSnabb förhandsvisning av den körda anteckningsboken: tabellerna och "
-        "diagrammen som rapporten bäddar in. Texten och den färdiga rapporten kommer från "
-        "Quarto (`kommunrapport build`)."
+        f"# {md_text(title)}\n\nSnabb förhandsvisning av den körda anteckningsboken: "
+        "tabellerna och diagrammen som rapporten bäddar in. Texten och den färdiga rapporten "
+        "kommer från Quarto (`kommunrapport build`)."
     )
     nb.cells.insert(0, intro)
     return nb

@@ -13,7 +13,6 @@ byte as it was.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -25,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from kommunrapport.content.labels import TEMPLATE_LABELS
+from kommunrapport.content.markup import md_comment, md_text, yaml_scalar
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import create_exclusive
 from kommunrapport.data.model import Kommunmodell, Period, RapportTyp
@@ -170,8 +170,9 @@ def ordered_labels(paths: ProjectPaths, template: str) -> list[str]:
 
 
 def _quoted(value: str) -> str:
-    """A YAML scalar that stays a string whatever it holds (JSON strings are YAML)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A front-matter value: literal Markdown text (pandoc reads metadata as Markdown, and
+    Quarto reads shortcodes even there) as a double-quoted YAML scalar."""
+    return yaml_scalar(md_text(value)) if value else yaml_scalar("")
 
 
 def default_ansvarig(model: Kommunmodell, job: str) -> str:
@@ -185,7 +186,7 @@ def _help_comment(title: str, period: Period, keys: Sequence[str]) -> str:
     example = "prognos_avvikelse_tkr" if not keys or "prognos_avvikelse_tkr" in keys else keys[0]
     lines = [
         "<!--",
-        f"{title}: text till {period.titel}.",
+        f"{md_comment(title)}: text till {md_comment(period.titel)}.",
         "",
         "Skriv under varje rubrik. Frågan under rubriken är ett stöd och syns inte i",
         "rapporten. Tabellerna och diagrammen (embed-raderna) hämtas från körningen;",

@@ -17,6 +17,7 @@ from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.narrative import job_title, period_jobs, read_narrative
+from kommunrapport.site.plan import plan_site
 
 MISSING: Final = "saknas"
 """Shown as the status of a narrative file that does not exist."""
@@ -101,6 +102,35 @@ def unfinished_narratives(
     """The narratives that stop ``build --publish``: every file of the given periods (default:
     all in params) whose status is not ``klar``, including missing files."""
     return [row for row in narrative_status(model, periods) if not row.done]
+
+
+def published_periods(model: Kommunmodell, requested: Iterable[str] | None = None) -> list[str]:
+    """The periods whose pages a build publishes, in params order, whatever ``--period`` says.
+
+    The site is always the whole project: the periods built now (``requested``; every period
+    in params when None), every other period whose notebooks have been executed (the site
+    plan keeps them, :func:`~kommunrapport.site.plan.plan_site`), and every period that
+    already has pages in ``_site/`` (a render that does not redo a page still publishes it).
+    """
+    wanted = set(requested) if requested is not None else None
+    on_site = {ps.period.id for ps in plan_site(model)}
+    paths = model.paths
+    out = []
+    for period in model.perioder.perioder:
+        pid = period.id
+        if wanted is None or pid in wanted or pid in on_site or paths.site_period_dir(pid).is_dir():
+            out.append(pid)
+    if wanted is not None:
+        _select_periods(model, wanted)  # an unknown requested period is an error
+    return out
+
+
+def publish_blockers(
+    model: Kommunmodell, requested: Iterable[str] | None = None
+) -> list[NarrativeStatus]:
+    """The narratives that stop ``build --publish``: every unfinished text of every period
+    that the build publishes (:func:`published_periods`), not only the requested ones."""
+    return unfinished_narratives(model, published_periods(model, requested))
 
 
 def describe_unfinished(rows: Sequence[NarrativeStatus], paths: ProjectPaths) -> str:

@@ -40,6 +40,13 @@ from typing import Any, Final
 import yaml
 
 from kommunrapport.content import formatting as fmt
+from kommunrapport.content.markup import (
+    html_attr,
+    md_text,
+    url_path,
+    yaml_document,
+    yaml_scalar,
+)
 from kommunrapport.data.errors import Problem
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
@@ -91,12 +98,12 @@ def _write_output(path: Path, data: bytes, written: list[Path]) -> None:
 
 
 def _yaml_text(data: Mapping[str, Any]) -> str:
-    body = yaml.dump(dict(data), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100)
-    return f"# {GENERATED_LINE}\n{body}"
+    return f"# {GENERATED_LINE}\n{yaml_document(data)}"
 
 
-def _q(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def _md_value(value: str) -> str:
+    """A front-matter value that pandoc reads as Markdown: literal text, YAML-quoted."""
+    return yaml_scalar(md_text(value))
 
 
 def swedish_date(period: Period) -> str:
@@ -165,7 +172,7 @@ def _chapter_text(model: Kommunmodell, period: Period, chapter: Chapter) -> str:
     else:
         if chapter.status != "klar":
             parts += [
-                _callout("Utkast", f"Texten i den här delen har status {chapter.status}."),
+                _callout("Utkast", f"Texten i den här delen har status {md_text(chapter.status)}."),
                 "",
             ]
         body = chapter.narrative.body
@@ -181,7 +188,9 @@ def _open_data_links(paths: ProjectPaths, ps: PeriodSite) -> list[str]:
         if not files:
             continue
         links = ", ".join(
-            f"[{p.name}]({p.relative_to(paths.period_dir(ps.period.id)).as_posix()})" for p in files
+            f"[{md_text(p.name)}]"
+            f"({url_path(p.relative_to(paths.period_dir(ps.period.id)).as_posix())})"
+            for p in files
         )
         lines.append(f"- {chapter.title}: {links}")
     return lines
@@ -198,12 +207,12 @@ def period_report_text(model: Kommunmodell, ps: PeriodSite) -> str:
     front = [
         "---",
         f"# {GENERATED_LINE} Skriv i kommun.qmd och nämndernas .qmd-filer i samma mapp.",
-        f"title: {_q(period.titel)}",
-        f"subtitle: {_q(kommun)}",
-        f"description: {_q(description)}",
-        f"status: {ps.status}",
+        f"title: {_md_value(period.titel)}",
+        f"subtitle: {_md_value(kommun)}",
+        f"description: {_md_value(description)}",
+        f"status: {yaml_scalar(ps.status)}",
         "metadata-files:",
-        f"  - {metadata}",
+        f"  - {yaml_scalar(metadata)}",
         "toc-depth: 2",
         "---",
         "",
@@ -216,7 +225,7 @@ def period_report_text(model: Kommunmodell, ps: PeriodSite) -> str:
                 [
                     "# Öppna data {#oppna-data}",
                     "",
-                    f"Tabellerna bakom {kommun}s rapport finns som CSV-filer (UTF-8) för "
+                    f"Tabellerna bakom {md_text(kommun)}s rapport finns som CSV-filer (UTF-8) för "
                     "vidareanvändning:",
                     "",
                     *links,
@@ -246,7 +255,8 @@ def site_config(model: Kommunmodell, sites: Sequence[PeriodSite]) -> dict[str, A
         logo = paths.data_dir / kommun.logotyp
         if logo.is_file():
             navbar["logo"] = _href(paths, logo)
-            navbar["logo-alt"] = f"{kommun.namn}, logotyp"
+            # Quarto's navbar template inserts the alt text into HTML unescaped
+            navbar["logo-alt"] = html_attr(f"{kommun.namn}, logotyp")
     ordered = sorted(sites, key=lambda s: s.period.slutdatum, reverse=True)
     navbar["left"] = [
         {"text": "Start", "href": "index.qmd"},
@@ -272,12 +282,13 @@ def site_config(model: Kommunmodell, sites: Sequence[PeriodSite]) -> dict[str, A
         sidebars.append(
             {
                 "id": f"rapport-{pid}",
-                "title": ps.period.titel,
+                "title": md_text(ps.period.titel),
                 "style": "docked",
                 "contents": contents,
             }
         )
-    website: dict[str, Any] = {"title": kommun.namn, "navbar": navbar}
+    # navigation texts and titles are read as Markdown by Quarto
+    website: dict[str, Any] = {"title": md_text(kommun.namn), "navbar": navbar}
     if sidebars:
         website["sidebar"] = sidebars
     return {"project": {"render": render}, "website": website}
@@ -293,11 +304,11 @@ def periods_list_text(model: Kommunmodell, sites: Sequence[PeriodSite]) -> str:
     for ps in ordered:
         pid = ps.period.id
         lines.append(
-            f"- [{ps.period.titel}]({_href(paths, paths.period_report(pid))}): hela rapporten, "
-            f"till och med {swedish_date(ps.period)}."
+            f"- [{md_text(ps.period.titel)}]({url_path(_href(paths, paths.period_report(pid)))}):"
+            f" hela rapporten, till och med {swedish_date(ps.period)}."
         )
         parts = [
-            f"[{c.title}]({_href(paths, paths.narrative_file(pid, c.job))})"
+            f"[{c.title}]({url_path(_href(paths, paths.narrative_file(pid, c.job)))})"
             for c in ps.chapters
             if c.has_page
         ]

@@ -19,7 +19,10 @@ from kommunrapport.content.ekonomi.investeringar import InvesteringRad
 from kommunrapport.content.personal import Personaldata, total_urval
 from kommunrapport.data.model import Kommunmodell
 
-EMPTY_NOTE = "Tom cell: uppgift saknas eller redovisas inte (färre än {n} personer)."
+EMPTY_NOTE = (
+    "Tom cell: uppgift saknas eller redovisas inte (färre än {n} personer, eller en summa "
+    "som skulle röja en sådan uppgift)."
+)
 
 
 @dataclass(frozen=True)
@@ -90,18 +93,21 @@ def personal_table(
     model: Kommunmodell, rows: list[Personaldata], total: Personaldata | None = None
 ) -> OpenTable:
     n = model.kommun.minsta_antal
+    rate = suppression.RATE_DECIMALS
     records = []
     for p in [*rows, *([total] if total is not None else [])]:
         sel = total_urval(rows, p, n) if p is total else p.urval(n)
         records.append(
             {
                 "namnd": p.namn,
-                "anstallda": suppression.value_or_none(p.anst_t, sel.totalt),
-                "anstallda_kvinnor": suppression.value_or_none(p.anst_k, sel.kvinnor),
-                "anstallda_man": suppression.value_or_none(p.anst_m, sel.man),
-                "sjukfranvaro_procent": suppression.value_or_none(p.sjuk_t, sel.totalt),
-                "sjukfranvaro_kvinnor_procent": suppression.value_or_none(p.sjuk_k, sel.kvinnor),
-                "sjukfranvaro_man_procent": suppression.value_or_none(p.sjuk_m, sel.man),
+                "anstallda": suppression.value_or_none(p.anst_t, sel.totalt, 0),
+                "anstallda_kvinnor": suppression.value_or_none(p.anst_k, sel.kvinnor, 0),
+                "anstallda_man": suppression.value_or_none(p.anst_m, sel.man, 0),
+                "sjukfranvaro_procent": suppression.value_or_none(p.sjuk_t, sel.totalt, rate),
+                "sjukfranvaro_kvinnor_procent": suppression.value_or_none(
+                    p.sjuk_k, sel.kvinnor, rate
+                ),
+                "sjukfranvaro_man_procent": suppression.value_or_none(p.sjuk_m, sel.man, rate),
             }
         )
     return table(

@@ -49,10 +49,22 @@ def flat(text: str) -> str:
 
 # --- which fields carry free text ----------------------------------------------------------
 
-ID_COLUMNS = {"namnd", "indikator", "omrade", "grupp", "kommun", "id", "namndmal"}
+ID_COLUMNS = {
+    "namnd",
+    "indikator",
+    "omrade",
+    "grupp",
+    "kommun",
+    "id",
+    "namndmal",
+    "foretag",
+    "part",
+    "motpart",
+}
 """Text columns that hold ids (checked against other files), not free text."""
-NOT_TEXT_KEYS = {"logotyp"}
-"""A str field of the data model that is a file name, not a text."""
+NOT_TEXT_KEYS = {"logotyp", "id"}
+"""Str fields of the data model that are not texts: a file name, and the nämnd's id (which
+has its own validator instead of a pattern: a safe id of at most 32 characters)."""
 
 
 def _leaves(t: Any, constraints: tuple[Any, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:

@@ -11,32 +11,16 @@
 // Slutkod: 0 inga överträdelser, 1 överträdelser, 2 kontrollen kunde inte köras.
 // Chromium: $CHROMIUM_PATH, annars /usr/bin/chromium (Debian: apt-get install chromium).
 
-import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, resolve, relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { chromiumPath, htmlFiles } from "./pages.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const SKIP_DIRS = new Set(["site_libs", "node_modules", ".quarto"]);
-
-function htmlFiles(target) {
-  const stat = statSync(target);
-  if (stat.isFile()) return target.endsWith(".html") ? [target] : [];
-  const out = [];
-  for (const name of readdirSync(target).sort()) {
-    if (SKIP_DIRS.has(name)) continue;
-    out.push(...htmlFiles(join(target, name)));
-  }
-  return out;
-}
-
-function chromiumPath() {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((p) => p && existsSync(p));
-}
 
 async function checkPage(browser, file) {
   const page = await browser.newPage();

@@ -10,29 +10,12 @@
 //
 // Slutkod: 0 alla sidor ryms, 1 någon sida är för bred, 2 kontrollen kunde inte köras.
 
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { chromiumPath, htmlFiles } from "./pages.mjs";
 
 const WIDTHS = [320, 375];
-const SKIP_DIRS = new Set(["site_libs", "node_modules", ".quarto"]);
-
-function htmlFiles(target) {
-  const stat = statSync(target);
-  if (stat.isFile()) return target.endsWith(".html") ? [target] : [];
-  const out = [];
-  for (const name of readdirSync(target).sort()) {
-    if (SKIP_DIRS.has(name)) continue;
-    out.push(...htmlFiles(join(target, name)));
-  }
-  return out;
-}
-
-function chromiumPath() {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((p) => p && existsSync(p));
-}
 
 async function measure(browser, file, width) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });

@@ -47,7 +47,7 @@ RESULTATRAKNING_POSTER = (
     "finansiella_kostnader",
     "extraordinara_poster",
 )
-BALANSRAKNING_POSTER = (
+BALANSRAKNING_TILLGANGAR = (
     "immateriella_anlaggningstillgangar",
     "materiella_anlaggningstillgangar",
     "finansiella_anlaggningstillgangar",
@@ -55,12 +55,22 @@ BALANSRAKNING_POSTER = (
     "fordringar",
     "kortfristiga_placeringar",
     "kassa_och_bank",
+)
+"""The asset posts of a balansräkning (their sum is the balance sheet total)."""
+BALANSRAKNING_EGET_KAPITAL_OCH_SKULDER = (
     "eget_kapital",
-    "arets_resultat",
     "avsattningar_pensioner",
     "andra_avsattningar",
     "langfristiga_skulder",
     "kortfristiga_skulder",
+)
+"""The posts on the other side, whose sum equals the assets (årets resultat is part of eget
+kapital)."""
+BALANSRAKNING_POSTER = (
+    *BALANSRAKNING_TILLGANGAR,
+    "eget_kapital",
+    "arets_resultat",
+    *BALANSRAKNING_EGET_KAPITAL_OCH_SKULDER[1:],
     "ansvarsforbindelse_pensioner",
 )
 

@@ -145,24 +145,11 @@ def koncern_check(
 
 def _statement_problems(frame: pd.DataFrame, shown: str) -> list[Problem]:
     """Each company's balansräkning balances and its result is the balance sheet's."""
-    from kommunrapport.data.datasets import RESULTATRAKNING_POSTER
+    from kommunrapport.data import datasets
 
-    assets = (
-        "immateriella_anlaggningstillgangar",
-        "materiella_anlaggningstillgangar",
-        "finansiella_anlaggningstillgangar",
-        "forrad_och_exploatering",
-        "fordringar",
-        "kortfristiga_placeringar",
-        "kassa_och_bank",
-    )
-    claims = (
-        "eget_kapital",
-        "avsattningar_pensioner",
-        "andra_avsattningar",
-        "langfristiga_skulder",
-        "kortfristiga_skulder",
-    )
+    assets = datasets.BALANSRAKNING_TILLGANGAR
+    claims = datasets.BALANSRAKNING_EGET_KAPITAL_OCH_SKULDER
+
     problems: list[Problem] = []
     valid = frame.dropna(subset=["foretag", "period", "post", "belopp"])
     for (company, period), group in valid.groupby(["foretag", "period"], sort=True):
@@ -184,7 +171,7 @@ def _statement_problems(frame: pd.DataFrame, shown: str) -> list[Problem]:
                         f"avsättningar och skulder är {_mnkr(diff)} mnkr.",
                     )
                 )
-        rr = [p for p in RESULTATRAKNING_POSTER if p in amounts]
+        rr = [p for p in datasets.RESULTATRAKNING_POSTER if p in amounts]
         if rr and "arets_resultat" in amounts:
             result = sum(_signed(p, amounts[p]) for p in rr)
             if abs(result - amounts["arets_resultat"]) > TOLERANS_MNKR:

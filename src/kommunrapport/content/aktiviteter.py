@@ -8,8 +8,8 @@ from datetime import date
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
 from kommunrapport.content.tables import Kolumn, Tabell
-from kommunrapport.data.datasets import AKTIVITET_STATUS
 from kommunrapport.data.model import Kommunmodell
+from kommunrapport.data.values import AKTIVITET_STATUS
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,11 @@ from typing import Final
 
 import pandas as pd
 
+from kommunrapport.data import values
 from kommunrapport.data.collector import KONCERN, Collector
-from kommunrapport.data.datasets import KOMMUN_PART
 from kommunrapport.data.errors import Problem
 from kommunrapport.data.model import Koncern, Perioder
+from kommunrapport.data.values import KOMMUN_PART
 
 __all__ = ["ELIMINERINGSREGLER", "TOLERANS_MNKR", "Elimineringsregel", "koncern_check"]
 
@@ -145,10 +146,8 @@ def koncern_check(
 
 def _statement_problems(frame: pd.DataFrame, shown: str) -> list[Problem]:
     """Each company's balansräkning balances and its result is the balance sheet's."""
-    from kommunrapport.data import datasets
-
-    assets = datasets.BALANSRAKNING_TILLGANGAR
-    claims = datasets.BALANSRAKNING_EGET_KAPITAL_OCH_SKULDER
+    assets = values.BALANSRAKNING_TILLGANGAR
+    claims = values.BALANSRAKNING_EGET_KAPITAL_OCH_SKULDER
 
     problems: list[Problem] = []
     valid = frame.dropna(subset=["foretag", "period", "post", "belopp"])
@@ -171,7 +170,7 @@ def _statement_problems(frame: pd.DataFrame, shown: str) -> list[Problem]:
                         f"avsättningar och skulder är {_mnkr(diff)} mnkr.",
                     )
                 )
-        rr = [p for p in datasets.RESULTATRAKNING_POSTER if p in amounts]
+        rr = [p for p in values.RESULTATRAKNING_POSTER if p in amounts]
         if rr and "arets_resultat" in amounts:
             result = sum(_signed(p, amounts[p]) for p in rr)
             if abs(result - amounts["arets_resultat"]) > TOLERANS_MNKR:

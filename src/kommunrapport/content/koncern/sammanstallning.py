@@ -41,14 +41,14 @@ from kommunrapport.content.ekonomi.investeringar import investeringar
 from kommunrapport.content.ekonomi.nyckeltal import TKR_PER_MNKR
 from kommunrapport.content.ekonomi.resultatrakning import RR_POSTER, resultatrakning_poster
 from kommunrapport.content.ekonomi.tal import known_sum, num
-from kommunrapport.data.datasets import (
+from kommunrapport.data.koncerncheck import ELIMINERINGSREGLER
+from kommunrapport.data.model import Kommunmodell, Koncernforetag
+from kommunrapport.data.values import (
     BALANSRAKNING_POSTER,
     KASSAFLODE_DELAR,
     KOMMUN_PART,
     RESULTATRAKNING_POSTER,
 )
-from kommunrapport.data.koncerncheck import ELIMINERINGSREGLER
-from kommunrapport.data.model import Kommunmodell, Koncernforetag
 
 RR_TECKEN: Final[dict[str, int]] = {post: sign for post, _, sign in RR_POSTER}
 NETTOINVESTERINGAR: Final = "nettoinvesteringar"

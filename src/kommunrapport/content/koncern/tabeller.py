@@ -24,9 +24,9 @@ from kommunrapport.content.koncern.redovisning import (
 )
 from kommunrapport.content.koncern.sammanstallning import NETTOINVESTERINGAR, Rad, Sammanstallning
 from kommunrapport.content.tables import Kolumn, Tabell
-from kommunrapport.data.datasets import KASSAFLODE_DELAR, KOMMUN_PART
 from kommunrapport.data.koncerncheck import ELIMINERINGSREGLER, TOLERANS_MNKR
 from kommunrapport.data.model import Kommunmodell
+from kommunrapport.data.values import KASSAFLODE_DELAR, KOMMUN_PART
 
 _RR = {post: label for post, label, _ in RR_POSTER}
 _NETTO = ("verksamhetens_intakter", "verksamhetens_kostnader", "avskrivningar")

@@ -13,23 +13,16 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-import { chromiumPath, htmlFiles } from "./pages.mjs";
+import { relative } from "node:path";
+import { openOffline, start } from "./pages.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 async function checkPage(browser, file) {
-  const page = await browser.newPage();
-  // Bara filer från disk: inga anrop till nätet (CDN-skript, typsnitt, statistik).
-  await page.route("**/*", (route) =>
-    route.request().url().startsWith("file:") ? route.continue() : route.abort(),
-  );
+  const page = await openOffline(browser, file);
   try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: 60000 });
     await page.addScriptTag({ content: AXE_SOURCE });
     return await page.evaluate(async (tags) => {
       // eslint-disable-next-line no-undef
@@ -49,21 +42,9 @@ async function checkPage(browser, file) {
 async function main(argv) {
   const json = argv.includes("--json");
   const targets = argv.filter((a) => a !== "--json");
-  if (targets.length === 0) {
-    console.error("Användning: node check.mjs [--json] <fil.html | katalog>...");
-    return 2;
-  }
-  const files = targets.flatMap((t) => htmlFiles(resolve(t)));
-  if (files.length === 0) {
-    console.error("Inga .html-filer att kontrollera.");
-    return 2;
-  }
-  const executablePath = chromiumPath();
-  if (!executablePath) {
-    console.error("Chromium hittades inte (sätt CHROMIUM_PATH eller installera chromium).");
-    return 2;
-  }
-  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+  const started = await start(targets, "node check.mjs [--json] <fil.html | katalog>...");
+  if (typeof started === "number") return started;
+  const { files, browser } = started;
   const report = [];
   try {
     for (const file of files) {

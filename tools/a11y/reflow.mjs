@@ -10,21 +10,15 @@
 //
 // Slutkod: 0 alla sidor ryms, 1 någon sida är för bred, 2 kontrollen kunde inte köras.
 
-import { relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-import { chromiumPath, htmlFiles } from "./pages.mjs";
+import { relative } from "node:path";
+import { openOffline, start } from "./pages.mjs";
 
 const WIDTHS = [320, 375];
 
 async function measure(browser, file, width) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  await page.route("**/*", (route) =>
-    route.request().url().startsWith("file:") ? route.continue() : route.abort(),
-  );
   try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: 60000 });
+    const page = await openOffline(context, file);
     return await page.evaluate(() => {
       const viewport = document.documentElement.clientWidth;
       const scrollWidth = document.documentElement.scrollWidth;
@@ -47,21 +41,9 @@ async function measure(browser, file, width) {
 }
 
 async function main(targets) {
-  if (targets.length === 0) {
-    console.error("Användning: node reflow.mjs <fil.html | katalog>...");
-    return 2;
-  }
-  const files = targets.flatMap((t) => htmlFiles(resolve(t)));
-  if (files.length === 0) {
-    console.error("Inga .html-filer att kontrollera.");
-    return 2;
-  }
-  const executablePath = chromiumPath();
-  if (!executablePath) {
-    console.error("Chromium hittades inte (sätt CHROMIUM_PATH eller installera chromium).");
-    return 2;
-  }
-  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+  const started = await start(targets, "node reflow.mjs <fil.html | katalog>...");
+  if (typeof started === "number") return started;
+  const { files, browser } = started;
   let failing = 0;
   try {
     for (const file of files) {

@@ -81,16 +81,23 @@ def _ratios(
                         result + abs(depreciation), total / TKR_PER_MNKR
                     )
     if br.has_data():
-        assets = br.tillgangar
-        out["soliditet"] = fmt.share(br.eget_kapital, assets)
-        out["soliditet_inkl_pension"] = fmt.share(
-            br.eget_kapital - br.get("ansvarsforbindelse_pensioner"), assets
-        )
+        out.update(soliditet(br))
         current_debt = br.get("kortfristiga_skulder")
         out["kassalikviditet"] = fmt.share(
             br.omsattningstillgangar - br.get("forrad_och_exploatering"), current_debt
         )
     return out
+
+
+def soliditet(br: Balansrakning) -> dict[str, float | None]:
+    """Soliditet with and without the pensionsförpliktelser outside the balance sheet
+    (ansvarsförbindelse), in procent of the assets; for the kommun and the koncern alike."""
+    return {
+        "soliditet": fmt.share(br.eget_kapital, br.tillgangar),
+        "soliditet_inkl_pension": fmt.share(
+            br.eget_kapital - br.get("ansvarsforbindelse_pensioner"), br.tillgangar
+        ),
+    }
 
 
 def ekonomi(model: Kommunmodell, period_id: str) -> Ekonomi:

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
+from kommunrapport.content.ekonomi.nyckeltal import NYCKELTAL_NAMN, soliditet
 from kommunrapport.content.koncern.sammanstallning import (
     NETTOINVESTERINGAR,
     Sammanstallning,
@@ -28,9 +28,7 @@ from kommunrapport.content.koncern.sammanstallning import (
 from kommunrapport.data.model import Kommunmodell, Period
 
 NYCKELTAL: Final[dict[str, tuple[str, str]]] = {
-    "arets_resultat": ("Årets resultat", "mnkr"),
-    "soliditet": ("Soliditet", "%"),
-    "soliditet_inkl_pension": ("Soliditet inklusive pensionsförpliktelser", "%"),
+    **{k: NYCKELTAL_NAMN[k] for k in ("arets_resultat", "soliditet", "soliditet_inkl_pension")},
     "investeringar": ("Investeringar", "mnkr"),
 }
 """The koncern's key figures: id → (name, unit)."""
@@ -82,10 +80,7 @@ def _ratios(s: Sammanstallning, koncern: bool) -> dict[str, float | None]:
     out["arets_resultat"] = s.arets_resultat(koncern)
     br = s.balansrakning(koncern)
     if br.has_data():
-        out["soliditet"] = fmt.share(br.eget_kapital, br.tillgangar)
-        out["soliditet_inkl_pension"] = fmt.share(
-            br.eget_kapital - br.get("ansvarsforbindelse_pensioner"), br.tillgangar
-        )
+        out.update(soliditet(br))
     if s.nettoinvesteringar.kommun is not None:  # the kommun's part must be known
         out["investeringar"] = s.belopp(NETTOINVESTERINGAR, koncern)
     return out

@@ -28,15 +28,15 @@ Every step is idempotent: finishing a finished file changes nothing.
 from __future__ import annotations
 
 import html
-import os
+import io
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 from kommunrapport.content.tables import NOTE_STYLE
+from kommunrapport.data.fsutil import write_atomic
 
 KOMMUN_PROPERTY: Final = "Kommun"
 REPORT_PROPERTY: Final = "Rapport"
@@ -287,16 +287,11 @@ def _rewrite_zip(path: Path, change: Callable[[str, bytes], bytes]) -> bool:
     changed = [(info, change(info.filename, data)) for info, data in entries]
     if all(new == old for (_, new), (_, old) in zip(changed, entries, strict=True)):
         return False
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".docx", dir=path.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
-            for info, data in changed:
-                target.writestr(info, data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in changed:
+            target.writestr(info, data)
+    write_atomic(path, buffer.getvalue())
     return True
 
 

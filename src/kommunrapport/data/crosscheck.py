@@ -103,16 +103,8 @@ def cross_check(
     if "jamforelsegrupper" in tables:
         groups = set(tables["jamforelsegrupper"][0]["grupp"].dropna())
     if params is not None:
-        seen: set[str] = set()
+        c.repeated_ids(params_file, "perioder", [p.id for p in params.perioder], "perioden")
         for i, p in enumerate(params.perioder):
-            if p.id in seen:
-                c.add(
-                    params_file,
-                    c.line(params_file, ("perioder", i, "id")),
-                    "id",
-                    f"perioden '{p.id}' finns flera gånger.",
-                )
-            seen.add(p.id)
             for j, n in enumerate(p.namnder):
                 loc = ("perioder", i, "namnder", j)
                 if org is not None and n.id not in namnd_ids:

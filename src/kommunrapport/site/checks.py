@@ -29,10 +29,10 @@ from kommunrapport.site.chapters import REPORT_KEY
 from kommunrapport.site.narrative import (
     KEY_PREFIX,
     KOMMUN_JOB,
-    LABEL_OPTION,
     STATUSES,
     KeySets,
     Narrative,
+    cell_labels,
     default_key_sets,
     is_generated,
     own_labels,
@@ -300,14 +300,7 @@ def _notebook_targets(notebook: Path) -> set[str]:
         if cell.get("id"):
             found.add(str(cell["id"]))
         found.update(str(t) for t in cell.get("metadata", {}).get("tags", []))
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        for line in text.split("\n"):
-            if not line.startswith("#|"):
-                break
-            m = LABEL_OPTION.match(line.rstrip())
-            if m:
-                found.add(m.group("label"))
+        found.update(cell_labels(cell))
     return found
 
 

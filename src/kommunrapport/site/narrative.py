@@ -303,18 +303,25 @@ def template_for(job: str) -> str:
 def notebook_labels(notebook: Path) -> list[str]:
     """The Quarto labels (``#| label: …``) of a notebook's code cells, in order."""
     data = json.loads(notebook.read_text(encoding="utf-8"))
+    return [
+        label
+        for cell in data.get("cells", [])
+        if cell.get("cell_type") == "code"
+        for label in cell_labels(cell)
+    ]
+
+
+def cell_labels(cell: Mapping[str, Any]) -> list[str]:
+    """The labels (``#| label: …``) among a notebook cell's leading Quarto option lines."""
+    source = cell.get("source", "")
+    text = "".join(source) if isinstance(source, list) else str(source)
     labels = []
-    for cell in data.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        for line in text.splitlines():
-            if not line.startswith("#|"):
-                break
-            m = LABEL_OPTION.match(line.strip())
-            if m:
-                labels.append(m.group("label"))
+    for line in text.splitlines():
+        if not line.startswith("#|"):
+            break
+        m = LABEL_OPTION.match(line.strip())
+        if m:
+            labels.append(m.group("label"))
     return labels
 
 

@@ -151,6 +151,25 @@ def test_render_finishes_every_word_file_in_the_site(
     assert "Kommunens namn" not in _part(target, "word/header1.xml")
 
 
+def test_render_finishes_only_the_word_files_it_is_given(
+    minimal_project: ProjectPaths, tmp_path: Path
+) -> None:
+    made = _pandoc_docx(tmp_path)
+    site = minimal_project.site_dir / "reports" / "2022-08"
+    rendered, untouched = site / "bun.docx", site / "sn.docx"
+    fake = tmp_path / "bin" / "quarto"
+    fake.parent.mkdir()
+    fake.write_text(
+        f'#!/bin/sh\nmkdir -p "{site}"\ncp "{made}" "{rendered}"\ncp "{made}" "{untouched}"\n',
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    render(minimal_project, quarto=fake, word_files=[rendered], kommun="Provkommun")
+    assert '<w:updateFields w:val="true" />' in _part(rendered, "word/settings.xml")
+    assert "Provkommun" in _part(rendered, "docProps/custom.xml")
+    assert untouched.read_bytes() == made.read_bytes()
+
+
 def test_quartos_layout_cell_around_a_captioned_table_is_unwrapped(tmp_path: Path) -> None:
     pypandoc = pytest.importorskip(
         "pypandoc", reason="pypandoc-binary saknas (pip install -e .[dev])"

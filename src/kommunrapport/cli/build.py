@@ -230,6 +230,7 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
             formats=quarto_formats(paths, formats or ()),
             force=force,
             progress=ConsoleProgress(out),
+            kommun=model.kommun.namn,
         )
     except QuartoMissingError as exc:
         raise fail(str(exc), ExitCode.QUARTO_MISSING) from None

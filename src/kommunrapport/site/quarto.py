@@ -27,7 +27,7 @@ from typing import Final
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.loader import load_model_cached
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.site.wordfiles import finish_word_files
+from kommunrapport.site.wordfiles import finish_docx, finish_word_files
 
 QUARTO_PATH_ENV: Final = "QUARTO_PATH"
 """Quarto's own convention (also used by its R and Python packages) for an explicit binary."""
@@ -118,12 +118,17 @@ def render(
     quarto: Path | None = None,
     echo: Callable[[str], None] | None = None,
     tail: int = 40,
+    word_files: Sequence[Path] | None = None,
+    kommun: str | None = None,
 ) -> RenderResult:
     """Run ``quarto render [args]`` in the project root, once, and wait for it.
 
     ``echo`` receives each line of Quarto's output as it comes (for a progress log).
-    After a successful render every Word file in ``_site/`` is finished
-    (:mod:`kommunrapport.site.wordfiles`: header, table alignment, fields updated on opening).
+    After a successful render the Word files are finished
+    (:mod:`kommunrapport.site.wordfiles`: header, table alignment, fields updated on opening):
+    ``word_files`` (those this render wrote; the ones that exist), or every ``.docx`` in
+    ``_site/`` when not given. ``kommun`` is the kommun's name for the header (read from the
+    project when not given).
     Raises :class:`QuartoMissingError` when Quarto is not found and
     :class:`QuartoRenderError` when the render fails.
     """
@@ -159,5 +164,11 @@ def render(
             f"quarto render misslyckades (slutkod {code}). Quartos sista rader:\n{last}",
             lines[-tail:],
         )
-    finish_word_files(paths.site_dir, load_model_cached(paths).kommun.namn)
+    name = kommun if kommun is not None else load_model_cached(paths).kommun.namn
+    if word_files is None:
+        finish_word_files(paths.site_dir, name)
+    else:
+        for docx in word_files:
+            if docx.is_file():
+                finish_docx(docx, name)
     return RenderResult(exe, seconds, "\n".join(lines))

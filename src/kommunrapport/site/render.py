@@ -102,9 +102,12 @@ def render_site(
     force: bool = False,
     quarto: Path | None = None,
     progress: Progress | None = None,
+    kommun: str | None = None,
 ) -> RenderOutcome:
     """Render what changed among ``pages`` (every page of the site, the start page first)
     in the Quarto ``formats`` (None: all), and delete the outputs of pages that left.
+    The Word files of the rendered pages are finished after each render (``kommun``: the
+    name in their header, read from the project when not given).
 
     Quarto is looked up only when there is something to render, and never started for a
     build in which nothing changed. Raises :class:`QuartoMissingError` and
@@ -143,8 +146,20 @@ def render_site(
             progress.start(len(order), group.to)
             outcome.invocations.append(["render", *args])
             outcome.rendered += order
+            word_files = [
+                paths.site_output(plan.pages[k].page, EXTENSIONS["docx"])
+                for k in [*order, *plan.always]
+                if k in plan.pages and "docx" in (group.to or plan.pages[k].formats)
+            ]
             try:
-                render(paths, args=args, quarto=exe, echo=_progress_echo(progress))
+                render(
+                    paths,
+                    args=args,
+                    quarto=exe,
+                    echo=_progress_echo(progress),
+                    word_files=word_files,
+                    kommun=kommun,
+                )
             except QuartoRenderError:
                 for key in order:
                     record.forget(key, group.to or plan.pages[key].formats)

@@ -169,7 +169,7 @@ def page_state(
     for notebook in sorted(d for d in deps if d.suffix == ".ipynb"):
         deps.update(figure_files.referenced_files(notebook, page.parent))  # the figures
     if page == paths.period_report(page.parent.name):
-        published = page.parent / "oppna-data"
+        published = paths.published_open_data_root(page.parent.name)
         if published.is_dir():
             deps.update(p for p in published.rglob("*") if p.is_file())
     for dep in sorted(deps):

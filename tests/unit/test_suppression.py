@@ -6,9 +6,9 @@ import copy
 from pathlib import Path
 
 import pytest
-from content_project import KOMMUN, load
+from content_project import KOMMUN, TABLES, load
 
-from kommunrapport.content import keyfigures, opendata, suppression
+from kommunrapport.content import figures, keyfigures, opendata, suppression
 from kommunrapport.content.rapport import KommunRapport, NamndRapport
 from kommunrapport.data.model import Kommunmodell
 
@@ -77,3 +77,58 @@ def test_the_threshold_is_data(tmp_path: Path) -> None:
     kommun["kommun"]["minsta_antal"] = 3
     table = NamndRapport(load(tmp_path, kommun=kommun), "2022-08", "b").personal()
     assert table.rader[3] == ("Antal anställda", "10", "7", "3")
+
+
+# --- A kön the source withholds (issue 29, item 1) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("triple", "kon_shown"),
+    [
+        ((11, 8, None), False),  # män withheld: 11 − 8 would give them back
+        ((11, None, 8), False),  # kvinnor withheld
+        ((11, 8, float("nan")), False),  # an empty cell read as NaN
+        ((11, None, None), True),  # no kön split at all: nothing to give back
+        ((None, 8, None), True),  # no total: nothing to subtract from
+        ((11, 8, 3), False),  # the small count itself
+        ((11, 6, 5), True),
+    ],
+)
+def test_a_withheld_kon_counts_as_small(
+    triple: tuple[float | None, float | None, float | None], kon_shown: bool
+) -> None:
+    sel = suppression.by_kon(*triple, 5)
+    assert sel.totalt  # the total stays
+    assert (sel.kvinnor, sel.man) == (kon_shown, kon_shown)
+
+
+def _withheld_indicator(tmp_path: Path) -> Kommunmodell:
+    """I4 (kön, antal individer) in 2022 as a register gives it: totalt 11 and kvinnor 8,
+    män left out; in 2021 totalt 13 and män 9, kvinnor left out."""
+    rows = [r for r in TABLES["indikatorutfall"] if r["indikator"] != "I4"] + [
+        {"indikator": "I4", "omrade": "9999", "ar": 2022, "kon": "T", "varde": 11},
+        {"indikator": "I4", "omrade": "9999", "ar": 2022, "kon": "K", "varde": 8},
+        {"indikator": "I4", "omrade": "9999", "ar": 2021, "kon": "T", "varde": 13},
+        {"indikator": "I4", "omrade": "9999", "ar": 2021, "kon": "M", "varde": 9},
+    ]
+    return load(tmp_path, indikatorutfall=rows)
+
+
+def test_a_withheld_kon_of_an_indicator_hides_the_other_everywhere(tmp_path: Path) -> None:
+    model = _withheld_indicator(tmp_path)
+    b = NamndRapport(model, "2022-08", "b")
+    i4 = next(o for o in b.maluppfyllelse_data.indikatorer if o.indikator.id == "I4")
+    assert i4.serie("kommun").varden == {2021: 13.0, 2022: 11.0}  # type: ignore[union-attr]
+    assert i4.serie("kvinnor").varden == {}  # type: ignore[union-attr]
+    assert i4.serie("man").varden == {}  # type: ignore[union-attr]
+    assert i4.undertryckta_ar == {2021, 2022}
+    table = b.indikatorer()
+    row = next(r for r in table.rader if r[0].startswith("Deltagare"))
+    assert row[1] == "11 (2022)" and row[4] == "<5"
+    assert any("Ett kön som källan inte redovisar" in n for n in table.noter)
+    alt = figures.indikator_alt(i4, 2022)
+    assert "kvinnor" not in alt and "visas inte" in alt
+    series = opendata.tables(model, "2022-08", "b")["indikatorer"].frame
+    i4_rows = series[series["indikator_id"] == "I4"]
+    assert set(i4_rows["serie"]) == {"kommun"}
+    assert 8 not in set(i4_rows["varde"]) and 9 not in set(i4_rows["varde"])

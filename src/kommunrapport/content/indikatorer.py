@@ -110,9 +110,14 @@ class IndikatorUtfall:
     serier: tuple[Serie, ...]
     bedomning: IndikatorBedomning
     markerad: bool
-    undertryckt: bool
-    """Some value was suppressed (small count of individuals)."""
+    undertryckta_ar: frozenset[int]
+    """The years in which some value was suppressed (small or withheld count of individuals)."""
     decimals: int
+
+    @property
+    def undertryckt(self) -> bool:
+        """Some value was suppressed (small or withheld count of individuals)."""
+        return bool(self.undertryckta_ar)
 
     def serie(self, roll: Roll) -> Serie | None:
         return next((s for s in self.serier if s.roll == roll), None)
@@ -151,10 +156,13 @@ def _suppress(
     k: dict[int, float],
     m: dict[int, float],
     threshold: int,
-) -> tuple[dict[int, float], dict[int, float], dict[int, float], bool]:
+) -> tuple[dict[int, float], dict[int, float], dict[int, float], frozenset[int]]:
+    """The series with small counts of individuals taken out (see
+    :func:`suppression.by_kon`: a kön the source withheld beside a total hides the other
+    kön), and the years in which something was taken out."""
     if not ind.antal_individer:
-        return total, k, m, False
-    hidden = False
+        return total, k, m, frozenset()
+    hidden: set[int] = set()
     t2: dict[int, float] = {}
     k2: dict[int, float] = {}
     m2: dict[int, float] = {}
@@ -165,8 +173,8 @@ def _suppress(
                 if ok:
                     dst[year] = src[year]
                 else:
-                    hidden = True
-    return t2, k2, m2, hidden
+                    hidden.add(year)
+    return t2, k2, m2, frozenset(hidden)
 
 
 def indicator_outcome(
@@ -218,7 +226,7 @@ def indicator_outcome(
         show_diff=show_diff,
         andring=andring,
     )
-    if hidden and value is None and year in data.series(ind.id, kommun, "T"):
+    if year in hidden and value is None and year in data.series(ind.id, kommun, "T"):
         assessed = IndikatorBedomning(
             ind.id,
             ind.namn,

@@ -210,7 +210,7 @@ def indikator_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
         value = f"{o.cell(latest[1])} ({latest[0]})" if latest else fmt.MISSING
         if o.indikator.kon:
             k, m = _at(o.serie("kvinnor"), year), _at(o.serie("man"), year)
-            if o.undertryckt and (k is None or m is None):
+            if year in o.undertryckta_ar and (k is None or m is None):
                 km = suppression.marker(threshold)
             else:
                 km = f"{o.cell(k)} / {o.cell(m)}"

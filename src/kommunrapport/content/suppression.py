@@ -6,6 +6,14 @@ Zero is shown (it reveals no one). When one kön is suppressed the other kön is
 (secondary suppression), because totalt − kvinnor would otherwise give män back; a rate
 computed over a suppressed group (e.g. sjukfrånvaro for 3 men) is suppressed with it.
 
+A kön that the source leaves out beside a given total (no row, or an empty value) counts as
+withheld, i.e. small: the source hides small cells that way (Kolada and the registers give
+the total and one kön), so the kön it does give is hidden too, and the total stays.
+
+The rule behind all of it, for every published group of parts and their total: when one
+part is hidden, a second part or the total is hidden too, so that no difference gives it
+back. Where it applies is listed in ``data/README.md`` ("Små tal").
+
 The same holds across outputs: a total over parts one of which is hidden is hidden too
 (the kommun's total minus the other nämnder would give the hidden part back; shown as
 :data:`TOTAL_MARKER`), a change is never computed from a hidden value (the current value
@@ -26,6 +34,10 @@ RATE_DECIMALS = 1
 """Sjukfrånvaro is shown with one decimal everywhere, open data included."""
 
 
+def _absent(value: float | None) -> bool:
+    return value is None or fmt.is_missing(value)
+
+
 def is_small(count: float | None, threshold: int) -> bool:
     """True when ``count`` individuals must not be shown."""
     if count is None or fmt.is_missing(count):
@@ -41,7 +53,8 @@ def marker(threshold: int) -> str:
 def note(threshold: int) -> str:
     return (
         f"Antal under {threshold} personer redovisas inte (visas som {marker(threshold)}) "
-        "för att inte röja enskilda; då döljs också motsvarande uppgift för det andra könet."
+        "för att inte röja enskilda; då döljs också motsvarande uppgift för det andra könet. "
+        "Ett kön som källan inte redovisar räknas som ett litet antal."
     )
 
 
@@ -65,14 +78,22 @@ class KonUrval:
         return not (self.totalt and self.kvinnor and self.man)
 
 
+def withheld_kon(totalt: float | None, kvinnor: float | None, man: float | None) -> bool:
+    """True when the total is given and exactly one kön is not: the source withheld that
+    kön (a small count), and the total minus the other kön would give it back."""
+    return not _absent(totalt) and _absent(kvinnor) != _absent(man)
+
+
 def by_kon(
     totalt: float | None, kvinnor: float | None, man: float | None, threshold: int
 ) -> KonUrval:
-    """Primary and secondary suppression for a totalt/kvinnor/män triple of head counts."""
+    """Primary and secondary suppression for a totalt/kvinnor/män triple of head counts.
+    A kön missing beside a given total counts as withheld (small), see :func:`withheld_kon`."""
     show_total = not is_small(totalt, threshold)
     hide_k = is_small(kvinnor, threshold)
     hide_m = is_small(man, threshold)
-    hide_both = hide_k or hide_m or not show_total
+    withheld = withheld_kon(totalt, kvinnor, man)
+    hide_both = hide_k or hide_m or withheld or not show_total
     return KonUrval(show_total, not hide_both, not hide_both)
 
 

@@ -506,3 +506,70 @@ def test_timeout_leaves_data_unchanged(project: ProjectPaths, server: FakeKolada
         fetch(project, client=client)
     assert f"{server.base_url}/municipality_groups/{GROUP}" in str(info.value)
     assert snapshot(project) == before
+
+
+# --- What the source withholds (issue 29, item 1) -------------------------------------------
+
+STORFORS_N15419 = [
+    # Storfors (1760), N15419, as Kolada publishes it: 2022 has totalt and män, no kvinnor;
+    # given here to the test project's kommun (1487). 2020's män row is kept with an empty
+    # value, the other form a withheld value takes in an export.
+    ["N15419", "1487", "2020", "K", "77.8"],
+    ["N15419", "1487", "2020", "M", ""],
+    ["N15419", "1487", "2020", "T", "84.8"],
+    ["N15419", "1487", "2021", "K", "71.4"],
+    ["N15419", "1487", "2021", "M", "82.8"],
+    ["N15419", "1487", "2021", "T", "78.0"],
+    ["N15419", "1487", "2022", "M", "72.7"],
+    ["N15419", "1487", "2022", "T", "69.4"],
+]
+
+
+def test_import_names_what_the_export_withholds(project: ProjectPaths, tmp_path: Path) -> None:
+    rows = [["kpi", "municipality_id", "period", "gender", "value"], *STORFORS_N15419]
+    rows.append(["N15419", "0000", "2022", "M", ""])  # riket: not the kommun's, not named
+    report = import_export(project, write_export(tmp_path / "storfors.csv", rows))
+    assert report.values == 7 and report.missing == 2
+    (line,) = report.withheld
+    assert line == (
+        "indikatorn 'N15419': källan redovisar inte 2 värden för kommunen (1487): "
+        "2020 män; 2022 kvinnor."
+    )
+    assert f"Obs: {line}" in report.summary(project)
+    # check says the same of the data now in data/ (the empty value is no row there)
+    model = load_model(project)
+    assert any("'N15419'" in n and "2022 kvinnor" in n for n in model.upplysningar)
+    result = CliRunner().invoke(app, ["check", "--rot", str(project.root)])
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "källan redovisar inte" in result.output and "2022 kvinnor" in result.output
+
+
+def test_a_withheld_count_says_the_report_hides_the_other_kon(
+    project: ProjectPaths, tmp_path: Path
+) -> None:
+    chain_file = project.yaml_file("malkedja")
+    chain = yaml.safe_load(chain_file.read_text(encoding="utf-8"))
+    n15419 = next(i for g in chain["namndmal"] for i in g["indikatorer"] if i["id"] == "N15419")
+    n15419["antal_individer"] = True  # as if it counted pupils, not a share
+    chain_file.write_text(yaml.safe_dump(chain, allow_unicode=True), encoding="utf-8")
+    rows = [["kpi", "municipality_id", "period", "gender", "value"], *STORFORS_N15419]
+    (line,) = import_export(project, write_export(tmp_path / "s.csv", rows)).withheld
+    # both years give the total and one kön: the report shows only the total
+    assert line.endswith(
+        "rapporten döljer också det andra könet (2020, 2022) och visar bara totalen."
+    )
+
+
+def test_fetch_names_what_kolada_withholds(project: ProjectPaths) -> None:
+    served = [v for v in served_values() if not (v.municipality == "1487" and v.period == 2022)]
+    served += [
+        Value("N15419", "1487", 2022, "T", 69.4),
+        Value("N15419", "1487", 2022, "M", 72.7),
+        Value("N15419", "1487", 2022, "K", None),
+    ]
+    with FakeKolada(served) as fake:
+        report = run_fetch(project, fake)
+    assert report.withheld == [
+        "indikatorn 'N15419': källan redovisar inte 1 värde för kommunen (1487): 2022 kvinnor."
+    ]
+    assert "Obs: indikatorn 'N15419'" in report.summary(project)

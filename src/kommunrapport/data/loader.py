@@ -41,6 +41,7 @@ from kommunrapport.data.model import (
 )
 from kommunrapport.data.paths import ProjectPaths, project_paths
 from kommunrapport.data.tecken import check_economy
+from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
 
 
 def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
@@ -74,6 +75,7 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
         for t in own
     ]
     notes += _shared_indicators(chain)
+    notes += _withheld(chain, org.kommun.kolada_id, tables)
     frozen = {name: frame.reset_index(drop=True) for name, (frame, _) in tables.items()}
     model = Kommunmodell(
         paths,
@@ -100,6 +102,21 @@ def _shared_indicators(chain: Malkedja) -> list[str]:
         for ind, ids in goals.items()
         if len(ids) > 1
     ]
+
+
+def _withheld(
+    chain: Malkedja, kommun: str, tables: dict[str, tuple[pd.DataFrame, str]]
+) -> list[str]:
+    """What the source withheld for the kommun, per indicator and year (see
+    :mod:`kommunrapport.data.withheld`)."""
+    if "indikatorutfall" not in tables:
+        return []
+    frame, shown = tables["indikatorutfall"]
+    own = frame[frame["omrade"] == kommun]
+    indicators = chain_indicators(chain)
+    rows = zip(own["indikator"], own["ar"], own["kon"], own["varde"].notna(), strict=True)
+    found = find_withheld(((str(i), int(y), str(k), bool(v)) for i, y, k, v in rows), indicators)
+    return [f"{shown}: {line}" for line in withheld_lines(found, kommun)]
 
 
 def _require_tables(

@@ -56,6 +56,8 @@ class ParsedData:
         self.scope: set[Triple] = set()
         self.deleted = 0
         self.missing = 0
+        self.cells: list[tuple[str, str, int, str, bool]] = []
+        """Every value read, deleted ones aside: (kpi, area, year, kön, has a value)."""
 
     def add(
         self,
@@ -97,6 +99,7 @@ class ParsedData:
             self.scope.add((kpi, area, year))
             return
         value = v.get("value")
+        self.cells.append((kpi, area, year, gender, value is not None))
         if value is None:
             self.missing += 1
             return

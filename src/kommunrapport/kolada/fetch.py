@@ -24,10 +24,11 @@ import pandas as pd
 from kommunrapport.data.collector import MALKEDJA, ORGANISATION
 from kommunrapport.data.datasets import DATASETS
 from kommunrapport.data.errors import DataValidationError
-from kommunrapport.data.model import Malkedja, Organisation, Perioder
+from kommunrapport.data.model import Indikator, Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import TableReadError, read_table_text
 from kommunrapport.data.tablespec import type_table
+from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
 from kommunrapport.kolada.answers import ParsedData, parse_group, parse_kpi
 from kommunrapport.kolada.client import (
     Call,
@@ -74,6 +75,8 @@ class FetchPlan:
     kpis: tuple[str, ...]
     groups: tuple[str, ...]
     years: tuple[int, ...]
+    indikatorer: tuple[Indikator, ...] = ()
+    """The goal chain's indicators (to name what Kolada withholds for the kommun)."""
 
 
 @dataclass
@@ -91,6 +94,9 @@ class FetchReport:
     http_requests: int = 0
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+    """What Kolada withheld for the kommun, one line per indicator (see
+    :mod:`kommunrapport.data.withheld`)."""
 
     def summary(self, paths: ProjectPaths) -> str:
         cached = sum(1 for c in self.calls if c.from_cache)
@@ -102,6 +108,7 @@ class FetchReport:
         ]
         if self.deleted:
             lines.append(f"{self.deleted} värden som Kolada markerat som borttagna hoppades över.")
+        lines.extend(f"Obs: {w}" for w in self.withheld)
         if self.changed_rows:
             lines.append(f"{self.changed_rows} befintliga rader fick nytt värde eller togs bort.")
         if self.written:
@@ -166,6 +173,7 @@ def plan_fetch(
         kpis=kpis,
         groups=tuple(groups),
         years=tuple(range(first, last + 1)),
+        indikatorer=tuple(chain_indicators(chain).values()),
     )
 
 
@@ -247,6 +255,9 @@ def fetch(
     report.values = len(parsed.outcomes)
     report.deleted = parsed.deleted
     report.missing = parsed.missing
+    indicators = {i.id: i for i in plan.indikatorer}
+    own = [(k, y, g, v) for k, a, y, g, v in parsed.cells if a == plan.kommun]
+    report.withheld = withheld_lines(find_withheld(own, indicators), plan.kommun)
     report.changed_rows = changed
     report.calls = list(client.calls)
     report.http_requests = client.http_requests

@@ -5,8 +5,10 @@ into ``data/indikatorutfall.csv`` exactly as a fetch does (see :mod:`.merge`), a
 records the import in ``data/kolada_kalla.yml``. Like a fetch it keeps only the kommun,
 riket and the members of the comparison groups in params/perioder.yml (an export of all
 kommuner is common), and warns about each indicator with no value in a report year.
-Rows of KPIs that are not Kolada indicators of the goal chain are skipped and listed;
-every bad cell is reported (file, row, column) and then nothing is written.
+Rows of KPIs that are not Kolada indicators of the goal chain are skipped and listed,
+values the export withholds for the kommun (an empty value, or one kön left out beside
+the total) are named per indicator and year; every bad cell is reported (file, row,
+column) and then nothing is written.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.model import Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import TableReadError, parse_number, read_table_text
+from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
 from kommunrapport.kolada.common import (
     KOLADA_SOURCE_NOTE,
     OUTCOMES,
@@ -59,11 +62,15 @@ class ImportReport:
     dropped: int = 0
     dropped_areas: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+    """What the export withheld for the kommun, one line per indicator (see
+    :mod:`kommunrapport.data.withheld`)."""
 
     def summary(self, paths: ProjectPaths) -> str:
         lines = [
             f"Importerade {self.values} värden för {len(self.kpis)} nyckeltal från {self.source}."
         ]
+        lines.extend(f"Obs: {w}" for w in self.withheld)
         lines.append(
             f"Behöll raderna för {len(self.kept_areas)} områden (kommunen, riket och "
             f"jämförelsegruppernas medlemmar); släppte {self.dropped} rader för "
@@ -138,6 +145,7 @@ def import_export(
     outcomes: dict[tuple[str, str, int, str], Outcome] = {}
     scope: set[Triple] = set()
     skipped: set[str] = set()
+    own_cells: list[tuple[str, int, str, bool]] = []
     report = ImportReport(source=shown)
     for row, rec in text.iterrows():
         line = int(str(row))
@@ -199,6 +207,8 @@ def import_export(
             report.deleted += 1
             scope.add((kpi, area, year))
             continue
+        if area == org.kommun.kolada_id:
+            own_cells.append((kpi, year, gender, value is not None))
         if value is None:
             report.missing += 1
             continue
@@ -226,6 +236,8 @@ def import_export(
     report.kept_areas = tuple(sorted({k[1] for k in outcomes}))
     report.dropped_areas = tuple(sorted(dropped_areas))
     report.warnings = _missing_years(merged, chain, org.kommun.kolada_id, params)
+    indicators = chain_indicators(chain)
+    report.withheld = withheld_lines(find_withheld(own_cells, indicators), org.kommun.kolada_id)
     entry: dict[str, Any] = {
         "metod": "import",
         "tid": started.isoformat(timespec="seconds"),

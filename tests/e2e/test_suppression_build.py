@@ -6,6 +6,11 @@ figure of it is hidden), one nämnd whose previous year is hidden (mhn had 4 emp
 the tables of every notebook, the key figures the narrative cites, the alt texts and the
 open-data CSVs; and the hidden values are sought by the two ways back: the kommun's total
 minus the other nämnder, and the current value minus the change.
+
+Socialnämnden also gets a count of individuals split by kön (issue 29, item 1) for which
+the source withheld one kön, as Kolada and the registers do: 2021 totalt and kvinnor
+given, män left out; 2022 totalt and män given, kvinnor left out. Published beside the
+total, the given kön would give the withheld one back (totalt − kvinnor = män).
 """
 
 from __future__ import annotations
@@ -31,6 +36,27 @@ runner = CliRunner()
 PERIOD = "2022-12"
 TINY = "kfn"  # 3 employees in 2022-12
 HIDDEN_LAST_YEAR = "mhn"  # 4 employees in 2021-12
+WITHHELD = "PLAC1"  # socialnämnden's placed children: one kön withheld each year
+WITHHELD_INDICATOR = f"""\
+      - id: {WITHHELD}
+        namn: Placerade barn och unga, antal
+        kalla: egen
+        enhet: antal
+        riktning: lägre
+        kon: true
+        antal_individer: true
+        mal: {{2021: 7400, 2022: 7400}}
+"""
+WITHHELD_ROWS = {  # (år, kön) → värde; the given kön of each year is the one to hide
+    (2020, "T"): 7306,
+    (2020, "K"): 7290,
+    (2020, "M"): 16,
+    (2021, "T"): 7331,
+    (2021, "K"): 7328,
+    (2022, "T"): 7352,
+    (2022, "M"): 7349,
+}
+WITHHELD_GIVEN_KON = (7328, 7349)
 NUMBER = re.compile(r"^[−+-]?\d[\d\u00a0 ]*(?:,\d+)?(?:\u00a0%)?$")
 
 
@@ -42,6 +68,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> ProjectPaths:
     text = re.sub(r"(?m)^kfn,2022-12,.*$", "kfn,2022-12,23.7,24.9,19.3,3,2,1", text)
     text = re.sub(r"(?m)^mhn,2021-12,.*$", "mhn,2021-12,21.9,22.6,17.2,4,3,1", text)
     table.write_text(text, encoding="utf-8")
+    chain = paths.yaml_file("malkedja")
+    yml = chain.read_text(encoding="utf-8")
+    anchor = "      - id: N31816\n"
+    assert yml.count(anchor) == 1
+    chain.write_text(yml.replace(anchor, WITHHELD_INDICATOR + anchor), encoding="utf-8")
+    outcomes = paths.table_csv("indikatorutfall")
+    rows = "".join(f"{WITHHELD},1487,{y},{k},{v}\n" for (y, k), v in WITHHELD_ROWS.items())
+    outcomes.write_text(outcomes.read_text(encoding="utf-8") + rows, encoding="utf-8")
     result = runner.invoke(
         app, ["build", "--rot", str(paths.root), "--period", PERIOD, "--no-render"]
     )
@@ -146,20 +180,64 @@ HIDDEN_RATES = ("23,7", "24,9", "19,3", "21,9", "22,6", "17,2")
 """The hidden sjukfrånvaro values, chosen so that no other figure of the example has them."""
 
 
-def test_the_hidden_values_appear_in_no_output(built: ProjectPaths) -> None:
-    """Tables, alt texts, HTML, key figures and open data, of every job."""
+def _output_texts(paths: ProjectPaths) -> list[tuple[str, str]]:
+    """Every text a reader gets from the build: the notebooks' outputs (tables, alt texts,
+    HTML), the key figures, the open data (cell by cell, decimal point as comma) and the
+    figure files."""
     texts: list[tuple[str, str]] = []
-    for notebook in sorted(built.executed_dir(PERIOD).glob("*.ipynb")):
+    for notebook in sorted(paths.executed_dir(PERIOD).glob("*.ipynb")):
         nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             for out in cell.get("outputs", []):
                 for mime in ("text/markdown", "text/html", "text/plain"):
                     texts.append((notebook.name, "".join(out.get("data", {}).get(mime, ""))))
-    for path in sorted(built.executed_dir(PERIOD).glob("*.yml")):
+    for path in sorted(paths.executed_dir(PERIOD).glob("*.yml")):
         texts.append((path.name, path.read_text(encoding="utf-8")))
-    for path in sorted(built.executed_dir(PERIOD).glob("*_data/*.csv")):
-        texts.append((path.name, path.read_text(encoding="utf-8").replace(".", ",")))
+    for path in sorted(paths.executed_dir(PERIOD).glob("*_data/*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            cells = [c.replace(".", ",") for row in csv.reader(f) for c in row]
+        texts.append((path.name, " | ".join(cells)))
+    for path in sorted(paths.executed_dir(PERIOD).rglob("*.svg")):
+        texts.append((path.name, path.read_text(encoding="utf-8")))
+    return texts
+
+
+def test_the_hidden_values_appear_in_no_output(built: ProjectPaths) -> None:
+    """Tables, alt texts, HTML, key figures and open data, of every job."""
+    texts = _output_texts(built)
     assert len(texts) > 100
     for where, text in texts:
         for value in HIDDEN_RATES:
             assert not re.search(rf"(?<![\d,]){value}(?!\d)", text), (where, value)
+
+
+def _count_pattern(value: int) -> re.Pattern[str]:
+    """``value`` as any output may write it: 7328, 7 328 (any space), 7328,0."""
+    digits = str(value)
+    spaced = rf"{digits[:-3]}[\s\u00a0\u202f]?{digits[-3:]}"
+    return re.compile(rf"(?<![\d,]){spaced}(?![\d]|,\d*[1-9])")
+
+
+def test_a_withheld_kon_gives_nothing_back(built: ProjectPaths) -> None:
+    """The kön given beside the total (the other one withheld) appears in no output, so
+    totalt − it cannot be computed; the totals and the full year 2020 are shown."""
+    texts = _output_texts(built)
+    for value in WITHHELD_GIVEN_KON:
+        pattern = _count_pattern(value)
+        found = [where for where, text in texts if pattern.search(text)]
+        assert not found, (value, found)
+    for value in (7331, 7352, 7290):  # shown: the test looks where the values would be
+        assert any(_count_pattern(value).search(t) for _, t in texts), value
+    rows = _table(built, "sn", "tbl-indikatorer")
+    row = next(r for r in rows if r[0].startswith("Placerade barn"))
+    assert row[1] == "7\u00a0352 (2022)" and row[4] == "<5", row
+    with (built.open_data_dir(PERIOD, "sn") / "indikatorer.csv").open(encoding="utf-8") as f:
+        series = [r for r in csv.DictReader(f) if r["indikator_id"] == WITHHELD]
+    by_kon = {(r["serie"], r["ar"]) for r in series}
+    assert by_kon == {
+        ("kommun", "2020"),
+        ("kommun", "2021"),
+        ("kommun", "2022"),
+        ("kvinnor", "2020"),
+        ("man", "2020"),
+    }

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from tests_support import make_example_copy
 
-from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.paths import STATE_HOME_ENV, ProjectPaths
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's state folder (the model cache's key) in a temporary folder, for the
+    tests and the processes they start, never in the real home."""
+    folder = tmp_path_factory.mktemp("user-state")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(STATE_HOME_ENV, str(folder))
+        mp.setenv("LOCALAPPDATA", str(folder))
+        yield folder
 
 
 def copy_project(source: Path, target: Path) -> ProjectPaths:

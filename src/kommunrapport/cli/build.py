@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kommunrapport.cli.common import ExitCode, RootOption, err, fail, out, paths_for
+from kommunrapport.cli.common import ExitCode, RootOption, err, fail, out, paths_for, warn
 from kommunrapport.data.errors import DataValidationError, KommunrapportError, os_error_message
 from kommunrapport.data.paths import ProjectPaths
 
@@ -173,7 +173,7 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
 
     try:
         check_format_names(formats or ())
-        model = load_model_cached(paths)
+        model = load_model_cached(paths, notice=warn)
         problems = narrative_problems(paths, model)
         if problems:
             raise DataValidationError(problems)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kommunrapport.cli.common import ExitCode, RootOption, fail, out, paths_for
+from kommunrapport.cli.common import ExitCode, RootOption, fail, out, paths_for, warn
 from kommunrapport.data.errors import DataValidationError, KommunrapportError
 
 
@@ -29,7 +29,7 @@ def skriv(
     reporter = ConsoleReporter(out)
     try:
         paths = paths_for(root)
-        model = load_model_cached(paths)
+        model = load_model_cached(paths, notice=warn)
         try:
             page, _ = prepare_page(model, period, namnd, reporter=reporter)
         finally:

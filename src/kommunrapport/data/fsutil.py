@@ -41,15 +41,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def create_exclusive(path: Path, data: bytes) -> bool:
+def create_exclusive(path: Path, data: bytes, mode: int = NEW_FILE_MODE) -> bool:
     """Write ``data`` to ``path`` unless it exists; True when the file was created.
 
     The content is linked into place, which fails if ``path`` exists: no half-written
-    file and never an overwrite (an analyst's file stays as it is).
+    file and never an overwrite (an analyst's file stays as it is). ``mode``: the new
+    file's permissions (0o600 for a secret).
     """
     if path.exists():
         return False
-    tmp = _temporary_copy(path, data, NEW_FILE_MODE)
+    tmp = _temporary_copy(path, data, mode)
     try:
         os.link(tmp, path)
     except FileExistsError:

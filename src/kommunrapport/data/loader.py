@@ -4,18 +4,20 @@ Every problem is collected (not only the first) and raised together as a
 :class:`DataValidationError`. Files are only ever read (by the
 :class:`~kommunrapport.data.collector.Collector`); the rules that span files are in
 :mod:`kommunrapport.data.crosscheck`. The validated model may be kept pickled in the
-project's state folder, keyed by a digest of every input file.
+project's state folder, keyed by a digest of every input file and signed with the user's
+own key (:mod:`kommunrapport.data.modelcache`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 
 from kommunrapport import __version__
+from kommunrapport.data import modelcache
 from kommunrapport.data.checks import area_problems
 from kommunrapport.data.collector import (
     FINANSIELLA_MAL,
@@ -28,7 +30,6 @@ from kommunrapport.data.crosscheck import cross_check
 from kommunrapport.data.datasets import DATASETS, KOMMUN_DATA, kommun_periods, parts
 from kommunrapport.data.egna import collect_egna
 from kommunrapport.data.errors import DataValidationError, Problem, sorted_problems
-from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.koncerncheck import koncern_check
 from kommunrapport.data.model import (
     REPORT_KINDS,
@@ -178,20 +179,34 @@ def input_digest(paths: ProjectPaths) -> str:
     return h.hexdigest()
 
 
-def load_model_cached(paths: ProjectPaths) -> Kommunmodell:
+def load_model_cached(
+    paths: ProjectPaths, notice: Callable[[str], None] | None = None
+) -> Kommunmodell:
     """Like :func:`load_model`, but skip validation when no input file changed since the
-    last successful load (the validated model is kept in the project's state folder)."""
+    last successful load: the validated model is kept in the project's state folder,
+    signed with the user's own key (see :mod:`kommunrapport.data.modelcache`). A cache
+    that cannot be used is rebuilt, and ``notice`` is told why (in Swedish)."""
+    say = notice or (lambda _: None)
     digest = input_digest(paths)
-    cache = paths.model_cache_file
+    shown = paths.relative(paths.model_cache_file)
+    key: bytes | None
     try:
-        with cache.open("rb") as handle:
-            stored_digest, model = pickle.load(handle)
-        if stored_digest == digest and isinstance(model, Kommunmodell):
-            return replace(model, paths=paths)
-    except Exception:  # missing, corrupt or written by older code: rebuild it
-        pass
+        key = modelcache.user_key()
+    except modelcache.CacheKeyError as exc:
+        key = None
+        say(
+            f"modellcachen används inte: nyckeln kunde inte skapas ({exc}); datat "
+            "kontrolleras vid varje bygge."
+        )
+    if key is not None:
+        found = modelcache.read(paths, digest, key)
+        if found.model is not None:
+            return replace(found.model, paths=paths)
+        if found.problem:
+            say(f"{shown}: {found.problem}; datat kontrolleras på nytt och cachen skrivs om.")
     model = load_model(paths)
-    write_atomic(cache, pickle.dumps((digest, model), protocol=pickle.HIGHEST_PROTOCOL))
+    if key is not None:
+        modelcache.write(paths, digest, key, model)
     return model
 
 

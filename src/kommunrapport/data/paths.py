@@ -13,6 +13,7 @@ from pathlib import Path
 from kommunrapport.data.errors import ProjectNotFoundError
 
 ROOT_ENV = "KOMMUNRAPPORT_ROOT"
+STATE_HOME_ENV = "XDG_STATE_HOME"
 MARKER = Path("params") / "perioder.yml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 WORKBOOK_NAME = "kommunrapport.xlsx"
@@ -227,6 +228,23 @@ class ProjectPaths:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def user_state_dir() -> Path:
+    """The user's own state folder for kommunrapport, outside every project (so that it is
+    never copied, shared or committed with one): ``$XDG_STATE_HOME/kommunrapport``, else
+    ``~/.local/state/kommunrapport``; on Windows ``%LOCALAPPDATA%\\kommunrapport``."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get(STATE_HOME_ENV) or str(Path.home() / ".local" / "state")
+    return Path(base) / "kommunrapport"
+
+
+def model_cache_key_file() -> Path:
+    """The user's secret key that signs the model caches this user writes (see
+    :mod:`kommunrapport.data.modelcache`)."""
+    return user_state_dir() / "model-cache.key"
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -573,3 +573,15 @@ def test_fetch_names_what_kolada_withholds(project: ProjectPaths) -> None:
         "indikatorn 'N15419': källan redovisar inte 1 värde för kommunen (1487): 2022 kvinnor."
     ]
     assert "Obs: indikatorn 'N15419'" in report.summary(project)
+
+
+def test_import_reads_a_utf16_export_and_says_so(project: ProjectPaths, tmp_path: Path) -> None:
+    export = write_export(
+        tmp_path / "unicode.txt.csv",
+        [["kpi", "municipality_id", "period", "gender", "value"], *STORFORS_N15419[3:6]],
+        delimiter=";",
+    )
+    export.write_bytes(export.read_text(encoding="utf-8").encode("utf-16-le"))  # no BOM
+    report = import_export(project, export)
+    assert report.values == 3
+    assert any("sparad som UTF-16" in w for w in report.warnings), report.warnings

@@ -156,15 +156,22 @@ def test_a_corrupt_model_cache_is_rebuilt(minimal_project: ProjectPaths) -> None
 # --- item 12: an empty or NUL nämnd cell -----------------------------------------------------
 
 
-@pytest.mark.parametrize("cell", ["", "\x00", " \x00 "], ids=["empty", "nul", "spaced-nul"])
-def test_an_empty_or_nul_namnd_cell_says_the_value_is_missing(
-    minimal_project: ProjectPaths, cell: str
-) -> None:
-    _replace(minimal_project.data_dir / "driftredovisning.csv", "sn,Äldreomsorg", f"{cell},Äldre")
+def test_an_empty_namnd_cell_says_the_value_is_missing(minimal_project: ProjectPaths) -> None:
+    _replace(minimal_project.data_dir / "driftredovisning.csv", "sn,Äldreomsorg", ",Äldre")
     problems = check(minimal_project)
     text = _at(problems, "data/driftredovisning.csv", 4, "namnd")
     assert text == "värde saknas."
     assert not [p for p in problems if "nan" in p.message or "okänd nämnd" in p.message]
+
+
+@pytest.mark.parametrize("cell", ["\x00", " \x00 ", "s\x00n"], ids=["nul", "spaced", "inside"])
+def test_a_nul_in_a_cell_is_reported_not_removed(minimal_project: ProjectPaths, cell: str) -> None:
+    """Issue 29, item 3: a NUL byte is named (file, row, column), never dropped in silence
+    (``s\\x00n`` would otherwise become the nämnd ``sn``)."""
+    _replace(minimal_project.data_dir / "driftredovisning.csv", "sn,Äldreomsorg", f"{cell},Äldre")
+    problems = check(minimal_project)
+    text = _at(problems, "data/driftredovisning.csv", 4, "namnd")
+    assert text.startswith("cellen innehåller ett NUL-tecken")
 
 
 # --- item 13: indicator outcomes for an area that is never shown -----------------------------

@@ -18,7 +18,7 @@ def check(root: RootOption = None) -> None:
     (reports/<period>/*.qmd). Säger vad som återstår att fylla i, i tur och ordning.
     Ändrar inga filer."""
     from kommunrapport.data.checks import empty_table_warnings
-    from kommunrapport.data.loader import collect
+    from kommunrapport.data.loader import collect_all
     from kommunrapport.data.notices import missing_outcomes
     from kommunrapport.site.checks import narrative_problems
     from kommunrapport.site.coverage import uncovered
@@ -28,11 +28,10 @@ def check(root: RootOption = None) -> None:
     try:
         paths = paths_for(root)
         steps = next_steps(paths)
-        model, problems = collect(paths)
-        notices: list[str] = []
+        model, problems, notices = collect_all(paths)
         if model is not None:
             problems = [*problems, *narrative_problems(paths, model)]
-            notices = [*missing_outcomes(model), *map(str, empty_table_warnings(model))]
+            notices += [*missing_outcomes(model), *map(str, empty_table_warnings(model))]
             todo = uncovered(model)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None

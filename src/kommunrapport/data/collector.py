@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from kommunrapport.data.errors import Problem
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import (
+    ENCODING_NOTE,
     TableReadError,
     read_table_text,
     read_workbook_text,
@@ -39,6 +40,8 @@ class Collector:
     def __init__(self, paths: ProjectPaths) -> None:
         self.paths = paths
         self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        """Sound input worth a word (a file read in another encoding than UTF-8)."""
         self.docs: dict[str, YamlDocument] = {}
         self._sheets: dict[str, pd.DataFrame | Problem] | None = None
 
@@ -132,6 +135,9 @@ class Collector:
         except TableReadError as err:
             self.problems.append(err.problem)
             return None, shown
+        note = text.attrs.get(ENCODING_NOTE)
+        if note:
+            self.warnings.append(f"{shown}: {note}.")
         frame, problems = type_table(ds, text, shown)
         self.problems.extend(problems)
         return frame, shown

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -45,8 +46,21 @@ from kommunrapport.data.tecken import check_economy
 from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
 
 
+class Collected(NamedTuple):
+    model: Kommunmodell | None
+    problems: list[Problem]
+    warnings: list[str]
+    """Sound input worth a word, with or without problems (a CSV read as Windows-1252)."""
+
+
 def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
     """Read and validate everything; return the model (if sound) and all problems."""
+    found = collect_all(paths)
+    return found.model, found.problems
+
+
+def collect_all(paths: ProjectPaths) -> Collected:
+    """Like :func:`collect`, with the warnings that ``check`` prints either way."""
     c = Collector(paths)
     org = c.yaml_model(paths.yaml_file(ORGANISATION), Organisation)
     chain = c.yaml_model(paths.yaml_file(MALKEDJA), Malkedja)
@@ -68,7 +82,7 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
     c.problems.extend(problems)
     egna = collect_egna(c, {n.id for n in org.namnder}) if org is not None else {}
     if c.problems or org is None or chain is None or params is None:
-        return None, sorted_problems(c.problems)
+        return Collected(None, sorted_problems(c.problems), c.warnings)
     notes += [
         f"{paths.relative(paths.egna_dir / t.namnd / t.namn)}: nämndens egen tabell "
         f"'{t.beskrivning.titel}' ({len(t.frame)} rader), etikett tbl-egen-{t.namn}."
@@ -90,7 +104,7 @@ def collect(paths: ProjectPaths) -> tuple[Kommunmodell | None, list[Problem]]:
         upplysningar=tuple(notes),
         koncern=koncern,
     )
-    return model, []
+    return Collected(model, [], c.warnings)
 
 
 def _shared_indicators(chain: Malkedja) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from kommunrapport.data import limits
+from kommunrapport.data import limits, textenc
 from kommunrapport.data.errors import Problem
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
@@ -122,29 +122,44 @@ def _csv_rows(text: str, delimiter: str, shown: str) -> list[list[str]]:
     return rows
 
 
-def _clean(cell: str) -> str:
-    """A cell without surrounding spaces and without NUL characters (an empty cell then)."""
-    return cell.replace("\x00", "").strip()
+NUL_MESSAGE = (
+    "cellen innehåller ett NUL-tecken (byte 0), som inte syns men ändrar värdet; ta bort det "
+    "(eller spara filen på nytt som CSV UTF-8)."
+)
+ENCODING_NOTE = "encoding_note"
+"""The key in a frame's ``attrs`` of what :mod:`.textenc` said about the file's encoding."""
+
+
+def _nul_cell(rows: list[list[str]], shown: str) -> TableReadError | None:
+    """The first cell with a NUL character (file, row, column), or None."""
+    header = rows[0] if rows else []
+    for n, row in enumerate(rows, start=1):
+        for i, cell in enumerate(row):
+            if "\x00" in cell:
+                column = header[i].replace("\x00", "") if n > 1 and i < len(header) else None
+                return TableReadError(Problem(shown, n, column or None, NUL_MESSAGE))
+    return None
 
 
 def read_csv_text(path: Path, shown: str) -> pd.DataFrame:
+    """The CSV file's cells as text (see :mod:`.textenc` for the encodings it reads; what
+    was not UTF-8 is in ``frame.attrs[ENCODING_NOTE]``)."""
     _check_file_size(path, shown)
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes almost anything
-            raise TableReadError(
-                Problem(shown, None, None, "filen är inte UTF-8 (spara som CSV UTF-8).")
-            ) from exc
+        decoded = textenc.decode(path.read_bytes(), cp1252_fallback=True)
+    except textenc.EncodingError as exc:
+        raise _refuse(shown, str(exc)) from None
+    text = decoded.text
     if not text.strip():
         raise TableReadError(Problem(shown, None, None, "filen är tom (ingen rubrikrad)."))
     first_line = text.partition("\n")[0].partition("\r")[0]
     delimiter = _sniff_delimiter(first_line)
     _check_csv_shape(text, delimiter, shown)
-    rows = [[_clean(c) for c in r] for r in _csv_rows(text, delimiter, shown)]
+    raw_rows = _csv_rows(text, delimiter, shown)
+    nul = _nul_cell(raw_rows, shown)
+    if nul is not None:
+        raise nul
+    rows = [[c.strip() for c in r] for r in raw_rows]
     if not rows:
         raise _refuse(shown, "filen är tom (ingen rubrikrad).")
     header = rows[0]
@@ -163,6 +178,8 @@ def read_csv_text(path: Path, shown: str) -> pd.DataFrame:
         raise TableReadError(problems[0])
     frame = pd.DataFrame(fixed, columns=header, dtype=object)
     frame.index = pd.Index(line_numbers, name="rad")
+    if decoded.note is not None:
+        frame.attrs[ENCODING_NOTE] = decoded.note
     return frame
 
 
@@ -177,7 +194,7 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return _clean(str(value))
+    return str(value).strip()
 
 
 def _check_xlsx_unpacked(path: Path, shown: str) -> None:
@@ -224,6 +241,9 @@ def _xlsx_rows(sheet: Any, shown: str) -> list[list[str]]:
 def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
     if not rows or not any(rows[0]):
         raise TableReadError(Problem(shown, None, None, "filen är tom (ingen rubrikrad)."))
+    nul = _nul_cell(rows, shown)
+    if nul is not None:
+        raise nul
     header = [h for h in rows[0]]
     while header and header[-1] == "":
         header.pop()

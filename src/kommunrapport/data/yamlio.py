@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kommunrapport.data import limits
+from kommunrapport.data import limits, textenc
 from kommunrapport.data.errors import Problem
 
 # libyaml's C loader when PyYAML was built with it (the wheels are): the same documents,
@@ -96,11 +96,20 @@ def read_yaml(path: Path, shown: str) -> tuple[YamlDocument | None, list[Problem
             limit = limits.size_text(limits.MAX_YAML_BYTES)
             message = f"filen är för stor ({limits.size_text(size)}; högst {limit})."
             return None, [Problem(shown, None, None, message)]
-        text = path.read_bytes().decode("utf-8-sig")
+        decoded = textenc.decode(path.read_bytes(), cp1252_fallback=False)
     except FileNotFoundError:
         return None, [Problem(shown, None, None, "filen saknas.")]
-    except UnicodeDecodeError:
-        return None, [Problem(shown, None, None, "filen är inte UTF-8.")]
+    except textenc.EncodingError as exc:
+        return None, [Problem(shown, None, None, str(exc))]
+    if decoded.encoding != "utf-8":
+        name = decoded.encoding.upper().rsplit("-", 1)[0]
+        message = f"filen är sparad som {name}, inte UTF-8; {textenc.SAVE_AS_UTF8}."
+        return None, [Problem(shown, None, None, message)]
+    text = decoded.text
+    if "\x00" in text:
+        nul_line = text[: text.index("\x00")].count("\n") + 1
+        message = "raden innehåller ett NUL-tecken (byte 0); ta bort det."
+        return None, [Problem(shown, nul_line, None, message)]
     if not text.strip():
         return None, [Problem(shown, None, None, "filen är tom.")]
     try:

@@ -25,7 +25,12 @@ from kommunrapport.data.collector import MALKEDJA, ORGANISATION
 from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.model import Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.data.tableio import TableReadError, parse_number, read_table_text
+from kommunrapport.data.tableio import (
+    ENCODING_NOTE,
+    TableReadError,
+    parse_number,
+    read_table_text,
+)
 from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
 from kommunrapport.kolada.common import (
     KOLADA_SOURCE_NOTE,
@@ -147,6 +152,8 @@ def import_export(
     skipped: set[str] = set()
     own_cells: list[tuple[str, int, str, bool]] = []
     report = ImportReport(source=shown)
+    if text.attrs.get(ENCODING_NOTE):
+        report.warnings.append(f"{shown}: {text.attrs[ENCODING_NOTE]}.")
     for row, rec in text.iterrows():
         line = int(str(row))
 
@@ -235,7 +242,7 @@ def import_export(
     report.skipped_kpis = tuple(sorted(skipped))
     report.kept_areas = tuple(sorted({k[1] for k in outcomes}))
     report.dropped_areas = tuple(sorted(dropped_areas))
-    report.warnings = _missing_years(merged, chain, org.kommun.kolada_id, params)
+    report.warnings += _missing_years(merged, chain, org.kommun.kolada_id, params)
     indicators = chain_indicators(chain)
     report.withheld = withheld_lines(find_withheld(own_cells, indicators), org.kommun.kolada_id)
     entry: dict[str, Any] = {

@@ -20,7 +20,7 @@ def check(root: RootOption = None) -> None:
     from kommunrapport.data.checks import empty_table_warnings
     from kommunrapport.data.loader import collect_all
     from kommunrapport.data.notices import missing_outcomes
-    from kommunrapport.site.checks import narrative_problems
+    from kommunrapport.site.checks import narrative_problems, narrative_warnings
     from kommunrapport.site.coverage import uncovered
     from kommunrapport.site.newproject import describe_steps, next_steps
 
@@ -32,6 +32,7 @@ def check(root: RootOption = None) -> None:
         if model is not None:
             problems = [*problems, *narrative_problems(paths, model)]
             notices += [*missing_outcomes(model), *map(str, empty_table_warnings(model))]
+            notices += narrative_warnings(paths, model)
             todo = uncovered(model)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None

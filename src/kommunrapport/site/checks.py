@@ -26,6 +26,7 @@ from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site.chapters import REPORT_KEY
+from kommunrapport.site.frontmatter import unknown_keys
 from kommunrapport.site.narrative import (
     KEY_PREFIX,
     KOMMUN_JOB,
@@ -287,6 +288,30 @@ def narrative_problems(
                     )
                 )
     return problems
+
+
+def narrative_warnings(paths: ProjectPaths, model: Kommunmodell) -> list[str]:
+    """Sound narratives worth a word: an unknown front-matter key (often a typo, such as
+    ``stauts: klar``), with the nearest known key."""
+    out = []
+    for period in model.perioder.perioder:
+        for job in period_jobs(model, period):
+            path = paths.narrative_file(period.id, job)
+            if not path.is_file():
+                continue
+            try:
+                narrative = read_narrative(path)
+            except (OSError, UnicodeDecodeError):
+                continue  # narrative_problems names it
+            for key, near in unknown_keys(narrative.front_matter or {}):
+                line = narrative.line_of(key)
+                where = f"{paths.relative(path)}, rad {line}" if line else paths.relative(path)
+                hint = f" Menade du '{near}'?" if near else ""
+                out.append(
+                    f"{where}: okänt fält '{key}' i front matter; varken kommunrapport eller "
+                    f"Quarto läser det.{hint}"
+                )
+    return out
 
 
 # --- every page, after the generated files are written ----------------------------------

@@ -36,6 +36,7 @@ from kommunrapport.content.labels import (
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.yamlio import YamlDocument, parse_yaml, syntax_error
+from kommunrapport.site.frontmatter import anchor_or_alias
 
 KOMMUN_JOB: Final = "kommun"
 """The job (executed notebook, narrative file) of the kommun as a whole."""
@@ -219,8 +220,17 @@ def parse_narrative(text: str) -> Narrative:
     problems: list[tuple[int | None, str]] = []
     data: Mapping[str, Any] | None = None
     doc: YamlDocument | None = None
+    alias_line = anchor_or_alias(front) if front is not None else None
     if front is None:
         problems.append((1, "front matter saknas (filen ska börja med en rad '---')."))
+    elif alias_line is not None:
+        problems.append(
+            (
+                alias_line + 1,  # the front matter starts on line 2
+                "front matter får inte innehålla YAML-ankare (&namn) eller alias (*namn); "
+                "skriv ut värdet där det behövs.",
+            )
+        )
     else:
         try:
             parsed = parse_yaml(front)

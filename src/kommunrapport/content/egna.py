@@ -12,9 +12,10 @@ import json
 from typing import Any
 
 from kommunrapport.content import formatting as fmt
+from kommunrapport.content import suppression
 from kommunrapport.content.ekonomi.tal import known_sum, num
 from kommunrapport.content.labels import egen_label
-from kommunrapport.content.opendata.tabell import OpenTable, table
+from kommunrapport.content.opendata.tabell import EMPTY_NOTE, OpenTable, table
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.model import EgenKolumn, EgenTabell, Kommunmodell
 
@@ -40,27 +41,60 @@ def _cell(k: EgenKolumn, value: object) -> str:
     return str(value)
 
 
-def egen_tabell(t: EgenTabell) -> Tabell:
+def _hidden(k: EgenKolumn, value: object, threshold: int) -> bool:
+    """A count of people below the threshold, in a column marked ``antal_individer``."""
+    return k.antal_individer and suppression.is_small(num(value), threshold)
+
+
+def _sums(t: EgenTabell) -> bool:
+    return bool(t.beskrivning.summarad) and not t.frame.empty
+
+
+def _summed(k: EgenKolumn) -> bool:
+    return k.typ in _NUMBERS and k.summeras and k.typ != "procent"
+
+
+def egen_tabell(t: EgenTabell, threshold: int) -> Tabell:
+    """The table; in a column of counts of people (``antal_individer``) a count below
+    ``threshold`` shows as ``<5`` and the column's sum as ``x`` when one of its cells is
+    hidden (the sum minus the shown cells would give the hidden ones back)."""
     spec = t.beskrivning
     cols = tuple(
         Kolumn.tal(_heading(k, spec.enhet)) if k.typ in _NUMBERS else Kolumn.text(_heading(k, ""))
         for k in spec.kolumner
     )
     records = t.frame.to_dict("records")
-    rows = tuple(tuple(_cell(k, r.get(k.namn)) for k in spec.kolumner) for r in records)
+    hidden = {
+        k.namn for k in spec.kolumner for r in records if _hidden(k, r.get(k.namn), threshold)
+    }
+    rows = tuple(
+        tuple(
+            suppression.marker(threshold)
+            if _hidden(k, r.get(k.namn), threshold)
+            else _cell(k, r.get(k.namn))
+            for k in spec.kolumner
+        )
+        for r in records
+    )
     summa: tuple[tuple[str, ...], ...] = ()
-    if spec.summarad and rows:
+    if _sums(t):
         cells = []
         for i, k in enumerate(spec.kolumner):
             if i == 0:
-                cells.append(spec.summarad)
-            elif k.typ in _NUMBERS and k.summeras and k.typ != "procent":
+                cells.append(spec.summarad or "")
+            elif _summed(k) and k.namn in hidden:
+                cells.append(suppression.TOTAL_MARKER)
+            elif _summed(k):
                 total = known_sum([num(r.get(k.namn)) for r in records])
                 cells.append(fmt.number(total, k.decimaler))
             else:
                 cells.append("")
         summa = (tuple(cells),)
     notes = list(spec.noter)
+    if hidden:
+        notes.append(suppression.count_note(threshold))
+        if summa and any(_summed(k) and k.namn in hidden for k in spec.kolumner):
+            notes.append(suppression.total_note(threshold))
     if spec.kalla:
         notes.append(f"Källa: {spec.kalla}")
     return Tabell(cols, rows, summa=summa, noter=tuple(notes), tom="Tabellen har inga rader.")
@@ -112,6 +146,20 @@ def open_tables(model: Kommunmodell, namnd_id: str) -> dict[str, OpenTable]:
             if k.typ in ("tal",) and spec.enhet:
                 what += f", {spec.enhet}"
             columns[k.namn] = what
-        rows = [{k.namn: r.get(k.namn) for k in spec.kolumner} for r in t.frame.to_dict("records")]
-        out[f"egen_{t.namn.replace('-', '_')}"] = table(spec.titel, columns, rows)
+        threshold = model.kommun.minsta_antal
+        rows = [
+            {
+                k.namn: None if _hidden(k, r.get(k.namn), threshold) else r.get(k.namn)
+                for k in spec.kolumner
+            }
+            for r in t.frame.to_dict("records")
+        ]
+        title = spec.titel
+        if any(k.antal_individer for k in spec.kolumner):
+            title += ". " + EMPTY_NOTE.format(n=threshold)
+        open_table = table(title, columns, rows)
+        for k in spec.kolumner:
+            if k.typ == "heltal":  # whole numbers stay whole beside a hidden (empty) cell
+                open_table.frame[k.namn] = open_table.frame[k.namn].astype("Int64")
+        out[f"egen_{t.namn.replace('-', '_')}"] = open_table
     return out

@@ -58,6 +58,14 @@ def note(threshold: int) -> str:
     )
 
 
+def count_note(threshold: int) -> str:
+    """The note under a table of counts of people that are not split by kön."""
+    return (
+        f"Antal under {threshold} personer redovisas inte (visas som {marker(threshold)}) "
+        "för att inte röja enskilda."
+    )
+
+
 def total_note(threshold: int) -> str:
     return (
         f"{TOTAL_MARKER}: summan redovisas inte, eftersom den tillsammans med de andra "

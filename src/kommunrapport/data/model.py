@@ -309,6 +309,17 @@ class EgenKolumn(Frozen):
     decimaler: int = Field(default=0, ge=0, le=4)
     summeras: bool = True
     """Summed in the sum row (numbers only; år is never summed)."""
+    antal_individer: bool = False
+    """The cells count people: a count below ``minsta_antal`` is not shown, nor the sum
+    row of the column when one of its cells is hidden (tal and heltal columns only)."""
+
+    @model_validator(mode="after")
+    def _counts_are_numbers(self) -> EgenKolumn:
+        if self.antal_individer and self.typ not in ("tal", "heltal"):
+            raise ValueError(
+                f"antal_individer gäller bara kolumner av typen heltal eller tal, inte {self.typ}"
+            )
+        return self
 
 
 class EgenTabellBeskrivning(Frozen):

@@ -119,3 +119,15 @@ def test_without_a_key_the_build_runs_without_cache(
     said = _notices(minimal_project)
     assert len(said) == 1 and "modellcachen används inte" in said[0], said
     assert not minimal_project.model_cache_file.exists()
+
+
+def test_without_a_home_folder_the_build_runs_without_cache(
+    minimal_project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv(STATE_HOME_ENV)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    said = _notices(minimal_project)
+    assert len(said) == 1 and "ingen hemkatalog" in said[0], said

@@ -38,7 +38,10 @@ class CacheKeyError(OSError):
 
 def user_key(path: Path | None = None) -> bytes:
     """The user's secret key, created (random, mode 600) the first time it is needed."""
-    path = path or model_cache_key_file()
+    try:
+        path = path or model_cache_key_file()
+    except RuntimeError as exc:  # Path.home() without a home folder
+        raise CacheKeyError(f"ingen hemkatalog ({exc})") from None
     try:
         create_exclusive(path, os.urandom(KEY_BYTES), mode=0o600)
         key = path.read_bytes()

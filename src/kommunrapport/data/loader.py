@@ -43,7 +43,7 @@ from kommunrapport.data.model import (
 )
 from kommunrapport.data.paths import ProjectPaths, project_paths
 from kommunrapport.data.tecken import check_economy
-from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
+from kommunrapport.data.withheld import withheld_lines
 
 
 class Collected(NamedTuple):
@@ -128,10 +128,9 @@ def _withheld(
         return []
     frame, shown = tables["indikatorutfall"]
     own = frame[frame["omrade"] == kommun]
-    indicators = chain_indicators(chain)
     rows = zip(own["indikator"], own["ar"], own["kon"], own["varde"].notna(), strict=True)
-    found = find_withheld(((str(i), int(y), str(k), bool(v)) for i, y, k, v in rows), indicators)
-    return [f"{shown}: {line}" for line in withheld_lines(found, kommun)]
+    cells = ((str(i), int(y), str(k), bool(v)) for i, y, k, v in rows)
+    return [f"{shown}: {line}" for line in withheld_lines(cells, chain.indikatorer(), kommun)]
 
 
 def _require_tables(

@@ -139,6 +139,14 @@ class Malkedja(Frozen):
     """The kommun's default rule; an indicator may set its own."""
     benamningar: Benamningar = Benamningar()
 
+    def indikatorer(self) -> dict[str, Indikator]:
+        """Every indicator once, by id (one may follow several nämndmål)."""
+        out: dict[str, Indikator] = {}
+        for m in self.namndmal:
+            for i in m.indikatorer:
+                out.setdefault(i.id, i)
+        return out
+
 
 # --- data/finansiella_mal.yml (optional) ------------------------------------------------
 
@@ -421,8 +429,4 @@ class Kommunmodell:
 
     def indikatorer(self) -> dict[str, Indikator]:
         """Every indicator once (one may follow several nämndmål)."""
-        out: dict[str, Indikator] = {}
-        for m in self.malkedja.namndmal:
-            for i in m.indikatorer:
-                out.setdefault(i.id, i)
-        return out
+        return self.malkedja.indikatorer()

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kommunrapport.data.model import Indikator, Malkedja
+from kommunrapport.data.model import Indikator
 
 KON_WORDS = {"T": "totalt", "K": "kvinnor", "M": "män"}
 _SPLIT = ("K", "M")
@@ -33,12 +33,7 @@ class Withheld:
     beside the total)."""
 
 
-def chain_indicators(chain: Malkedja) -> dict[str, Indikator]:
-    """Every indicator of the goal chain once, by id."""
-    return {i.id: i for goal in chain.namndmal for i in goal.indikatorer}
-
-
-def find_withheld(
+def _find(
     values: Iterable[tuple[str, int, str, bool]], indicators: Mapping[str, Indikator]
 ) -> list[Withheld]:
     """The withheld values among ``values``: (indicator, year, kön, has a value) for the
@@ -65,11 +60,16 @@ def find_withheld(
     return found
 
 
-def withheld_lines(found: Iterable[Withheld], kommun: str) -> list[str]:
-    """One Swedish line per indicator: how many values the source withheld, and which,
-    year by year."""
+def withheld_lines(
+    values: Iterable[tuple[str, int, str, bool]],
+    indicators: Mapping[str, Indikator],
+    kommun: str,
+) -> list[str]:
+    """One Swedish line per indicator: how many values the source withheld for the
+    kommun, and which, year by year. ``values``: (indicator, year, kön, has a value) of
+    the kommun's rows; see :func:`_find` for what counts as withheld."""
     by_indicator: dict[str, list[Withheld]] = defaultdict(list)
-    for w in found:
+    for w in _find(values, indicators):
         by_indicator[w.indikator].append(w)
     lines = []
     for ind, items in by_indicator.items():

@@ -13,7 +13,7 @@ nothing is written until every answer was fetched and checked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from kommunrapport.data.model import Indikator, Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import TableReadError, read_table_text
 from kommunrapport.data.tablespec import type_table
-from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
+from kommunrapport.data.withheld import withheld_lines
 from kommunrapport.kolada.answers import ParsedData, parse_group, parse_kpi
 from kommunrapport.kolada.client import (
     Call,
@@ -75,8 +75,8 @@ class FetchPlan:
     kpis: tuple[str, ...]
     groups: tuple[str, ...]
     years: tuple[int, ...]
-    indikatorer: tuple[Indikator, ...] = ()
-    """The goal chain's indicators (to name what Kolada withholds for the kommun)."""
+    indikatorer: Mapping[str, Indikator] = field(default_factory=dict)
+    """The goal chain's indicators by id (to name what Kolada withholds for the kommun)."""
 
 
 @dataclass
@@ -173,7 +173,7 @@ def plan_fetch(
         kpis=kpis,
         groups=tuple(groups),
         years=tuple(range(first, last + 1)),
-        indikatorer=tuple(chain_indicators(chain).values()),
+        indikatorer=chain.indikatorer(),
     )
 
 
@@ -255,9 +255,8 @@ def fetch(
     report.values = len(parsed.outcomes)
     report.deleted = parsed.deleted
     report.missing = parsed.missing
-    indicators = {i.id: i for i in plan.indikatorer}
     own = [(k, y, g, v) for k, a, y, g, v in parsed.cells if a == plan.kommun]
-    report.withheld = withheld_lines(find_withheld(own, indicators), plan.kommun)
+    report.withheld = withheld_lines(own, plan.indikatorer, plan.kommun)
     report.changed_rows = changed
     report.calls = list(client.calls)
     report.http_requests = client.http_requests

@@ -31,7 +31,7 @@ from kommunrapport.data.tableio import (
     parse_number,
     read_table_text,
 )
-from kommunrapport.data.withheld import chain_indicators, find_withheld, withheld_lines
+from kommunrapport.data.withheld import withheld_lines
 from kommunrapport.kolada.common import (
     KOLADA_SOURCE_NOTE,
     OUTCOMES,
@@ -243,8 +243,7 @@ def import_export(
     report.kept_areas = tuple(sorted({k[1] for k in outcomes}))
     report.dropped_areas = tuple(sorted(dropped_areas))
     report.warnings += _missing_years(merged, chain, org.kommun.kolada_id, params)
-    indicators = chain_indicators(chain)
-    report.withheld = withheld_lines(find_withheld(own_cells, indicators), org.kommun.kolada_id)
+    report.withheld = withheld_lines(own_cells, chain.indikatorer(), org.kommun.kolada_id)
     entry: dict[str, Any] = {
         "metod": "import",
         "tid": started.isoformat(timespec="seconds"),

@@ -46,10 +46,6 @@ def _hidden(k: EgenKolumn, value: object, threshold: int) -> bool:
     return k.antal_individer and suppression.is_small(num(value), threshold)
 
 
-def _sums(t: EgenTabell) -> bool:
-    return bool(t.beskrivning.summarad) and not t.frame.empty
-
-
 def _summed(k: EgenKolumn) -> bool:
     return k.typ in _NUMBERS and k.summeras and k.typ != "procent"
 
@@ -64,26 +60,27 @@ def egen_tabell(t: EgenTabell, threshold: int) -> Tabell:
         for k in spec.kolumner
     )
     records = t.frame.to_dict("records")
-    hidden = {
-        k.namn for k in spec.kolumner for r in records if _hidden(k, r.get(k.namn), threshold)
-    }
-    rows = tuple(
-        tuple(
-            suppression.marker(threshold)
-            if _hidden(k, r.get(k.namn), threshold)
-            else _cell(k, r.get(k.namn))
-            for k in spec.kolumner
-        )
-        for r in records
-    )
+    hidden: set[str] = set()
+    rows = []
+    for r in records:
+        row = []
+        for k in spec.kolumner:
+            if _hidden(k, r.get(k.namn), threshold):
+                hidden.add(k.namn)
+                row.append(suppression.marker(threshold))
+            else:
+                row.append(_cell(k, r.get(k.namn)))
+        rows.append(tuple(row))
     summa: tuple[tuple[str, ...], ...] = ()
-    if _sums(t):
+    sum_hidden = False
+    if spec.summarad and rows:
         cells = []
         for i, k in enumerate(spec.kolumner):
             if i == 0:
-                cells.append(spec.summarad or "")
+                cells.append(spec.summarad)
             elif _summed(k) and k.namn in hidden:
                 cells.append(suppression.TOTAL_MARKER)
+                sum_hidden = True
             elif _summed(k):
                 total = known_sum([num(r.get(k.namn)) for r in records])
                 cells.append(fmt.number(total, k.decimaler))
@@ -93,11 +90,13 @@ def egen_tabell(t: EgenTabell, threshold: int) -> Tabell:
     notes = list(spec.noter)
     if hidden:
         notes.append(suppression.count_note(threshold))
-        if summa and any(_summed(k) and k.namn in hidden for k in spec.kolumner):
-            notes.append(suppression.total_note(threshold))
+    if sum_hidden:
+        notes.append(suppression.total_note(threshold))
     if spec.kalla:
         notes.append(f"Källa: {spec.kalla}")
-    return Tabell(cols, rows, summa=summa, noter=tuple(notes), tom="Tabellen har inga rader.")
+    return Tabell(
+        cols, tuple(rows), summa=summa, noter=tuple(notes), tom="Tabellen har inga rader."
+    )
 
 
 def find(model: Kommunmodell, namnd_id: str, name: str) -> EgenTabell:

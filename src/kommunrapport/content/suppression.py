@@ -50,20 +50,24 @@ def marker(threshold: int) -> str:
     return f"<{threshold}"
 
 
-def note(threshold: int) -> str:
+def _not_shown(threshold: int) -> str:
     return (
         f"Antal under {threshold} personer redovisas inte (visas som {marker(threshold)}) "
-        "för att inte röja enskilda; då döljs också motsvarande uppgift för det andra könet. "
+        "för att inte röja enskilda"
+    )
+
+
+def note(threshold: int) -> str:
+    """The note under a table of counts split by kön."""
+    return (
+        f"{_not_shown(threshold)}; då döljs också motsvarande uppgift för det andra könet. "
         "Ett kön som källan inte redovisar räknas som ett litet antal."
     )
 
 
 def count_note(threshold: int) -> str:
     """The note under a table of counts of people that are not split by kön."""
-    return (
-        f"Antal under {threshold} personer redovisas inte (visas som {marker(threshold)}) "
-        "för att inte röja enskilda."
-    )
+    return f"{_not_shown(threshold)}."
 
 
 def total_note(threshold: int) -> str:

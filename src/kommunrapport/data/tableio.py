@@ -130,15 +130,14 @@ ENCODING_NOTE = "encoding_note"
 """The key in a frame's ``attrs`` of what :mod:`.textenc` said about the file's encoding."""
 
 
-def _nul_cell(rows: list[list[str]], shown: str) -> TableReadError | None:
-    """The first cell with a NUL character (file, row, column), or None."""
+def _refuse_nul(rows: list[list[str]], shown: str) -> None:
+    """Refuse the first cell with a NUL character, naming its row and column."""
     header = rows[0] if rows else []
     for n, row in enumerate(rows, start=1):
         for i, cell in enumerate(row):
             if "\x00" in cell:
                 column = header[i].replace("\x00", "") if n > 1 and i < len(header) else None
-                return TableReadError(Problem(shown, n, column or None, NUL_MESSAGE))
-    return None
+                raise TableReadError(Problem(shown, n, column or None, NUL_MESSAGE))
 
 
 def read_csv_text(path: Path, shown: str) -> pd.DataFrame:
@@ -156,9 +155,7 @@ def read_csv_text(path: Path, shown: str) -> pd.DataFrame:
     delimiter = _sniff_delimiter(first_line)
     _check_csv_shape(text, delimiter, shown)
     raw_rows = _csv_rows(text, delimiter, shown)
-    nul = _nul_cell(raw_rows, shown)
-    if nul is not None:
-        raise nul
+    _refuse_nul(raw_rows, shown)
     rows = [[c.strip() for c in r] for r in raw_rows]
     if not rows:
         raise _refuse(shown, "filen är tom (ingen rubrikrad).")
@@ -241,9 +238,7 @@ def _xlsx_rows(sheet: Any, shown: str) -> list[list[str]]:
 def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
     if not rows or not any(rows[0]):
         raise TableReadError(Problem(shown, None, None, "filen är tom (ingen rubrikrad)."))
-    nul = _nul_cell(rows, shown)
-    if nul is not None:
-        raise nul
+    _refuse_nul(rows, shown)
     header = [h for h in rows[0]]
     while header and header[-1] == "":
         header.pop()

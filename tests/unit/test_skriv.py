@@ -165,3 +165,15 @@ def test_skriv_names_what_is_unknown(project: ProjectPaths) -> None:
     result = CliRunner().invoke(app, ["skriv", "2030-01", "bun", "--rot", str(project.root)])
     assert result.exit_code == ExitCode.USAGE
     assert "okänd period '2030-01'" in result.output
+
+
+def test_skriv_refuses_a_page_with_an_include(project: ProjectPaths) -> None:
+    page = project.narrative_file(PERIOD, "sn")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n<!-- {{< include ../../../etc/hostname >}} -->\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["skriv", PERIOD, "sn", "--rot", str(project.root)])
+    assert result.exit_code == ExitCode.DATA_INVALID, result.output
+    assert "reports/2022-08/sn.qmd, rad" in result.output
+    assert "kortkoden 'include'" in result.output and "Traceback" not in result.output

@@ -42,6 +42,11 @@ from kommunrapport.site.narrative import (
     template_for,
     template_labels,
 )
+from kommunrapport.site.textsafety import (
+    front_matter_findings,
+    raw_html_findings,
+    shortcode_findings,
+)
 
 _EMBED_TARGET = re.compile(r"^_executed/(?P<job>[A-Za-z0-9_.-]+)\.ipynb$")
 
@@ -146,6 +151,21 @@ def _shortcode_problems(
     return problems
 
 
+def markup_problems(shown: str, narrative: Narrative) -> list[Problem]:
+    """Shortcodes other than embed and meta (anywhere in the file), raw HTML other than
+    plain comments, code cells, and front-matter keys or values that could bring in files,
+    code or HTML (:mod:`kommunrapport.site.textsafety`)."""
+    found = [
+        *shortcode_findings(narrative.source),
+        *raw_html_findings(narrative.body, narrative.body_line),
+    ]
+    problems = [Problem(shown, f.line, f.snippet, f.message) for f in found]
+    for kf in front_matter_findings(narrative.front_matter or {}):
+        line = narrative.line_of(*kf.key) or narrative.line_of(kf.key[0]) or 1
+        problems.append(Problem(shown, line, str(kf.key[0]), kf.message))
+    return sorted(problems, key=lambda p: p.row or 0)
+
+
 def _front_matter_problems(shown: str, job: str, narrative: Narrative) -> list[Problem]:
     problems = [Problem(shown, line, None, message) for line, message in narrative.front_problems]
     if narrative.front_matter is None:
@@ -183,6 +203,17 @@ def _front_matter_problems(shown: str, job: str, narrative: Narrative) -> list[P
     if narrative.title is None:
         problems.append(Problem(shown, narrative.line_of("title") or 1, "title", "titel saknas."))
     wanted = f"_executed/{job}.yml"
+    for other in narrative.metadata_files:
+        if other != wanted:
+            problems.append(
+                Problem(
+                    shown,
+                    narrative.line_of("metadata-files") or 1,
+                    "metadata-files",
+                    f"får bara innehålla {wanted}, inte {other!r} (en annan fil kan föra in "
+                    "värden från utanför rapporten).",
+                )
+            )
     if wanted not in narrative.metadata_files:
         problems.append(
             Problem(
@@ -228,6 +259,7 @@ def file_problems(
     embeddable = jobs if jobs is not None else [KOMMUN_JOB, *(n.id for n in period.namnder)]
     return [
         *_front_matter_problems(shown, job, narrative),
+        *markup_problems(shown, narrative),
         *_shortcode_problems(
             shown,
             job,

@@ -1,5 +1,5 @@
 """What a narrative's front matter may hold: kommunrapport's own keys, Quarto's document
-options, and no YAML anchors or aliases.
+options, no option that brings in files or code, and no YAML anchors or aliases.
 
 An unknown key is most often a typo (``stauts: klar``) that would otherwise pass unseen:
 ``check`` warns and names the nearest known key. Anchors and aliases let a few lines expand
@@ -18,6 +18,31 @@ import yaml
 OWN_KEYS: Final = ("title", "status", "ansvarig", "metadata-files")
 """The front-matter keys kommunrapport reads (the scaffold writes them)."""
 
+REFUSED_KEYS: Final = {
+    "include-in-header": "lägger in en fil eller rå HTML i sidan",
+    "include-before-body": "lägger in en fil eller rå HTML i sidan",
+    "include-after-body": "lägger in en fil eller rå HTML i sidan",
+    "header-includes": "lägger in rå HTML i sidan",
+    "filters": "kör Lua-kod när sidan renderas",
+    "shortcodes": "kör Lua-kod när sidan renderas",
+    "css": "läser en fil utanför texten",
+    "resources": "publicerar filer bredvid sidan",
+    "resource-path": "låter sidan läsa filer utanför projektet",
+    "template": "byter sidans mall",
+    "template-partials": "byter delar av sidans mall",
+    "format": "ändrar formaten, och kan lägga in filer och kod",
+    "engine": "kör kod när sidan renderas",
+    "jupyter": "kör kod när sidan renderas",
+    "knitr": "kör kod när sidan renderas",
+    "execute": "kör kod när sidan renderas",
+    "bibliography": "läser en fil utanför texten",
+    "csl": "läser en fil utanför texten",
+    "brand": "läser en fil utanför texten",
+    "reference-doc": "läser en fil utanför texten",
+}
+"""Front-matter keys a narrative may not set, with what they would do (the project's
+``_quarto.yml`` is where formats, filters and styles belong)."""
+
 _QUARTO_OPTIONS = """
     subtitle author authors date date-format date-modified abstract abstract-title description
     keywords subject lang language institute affiliations copyright license citation doi
@@ -32,20 +57,20 @@ _QUARTO_OPTIONS = """
     sansfont fontsize linestretch margin keep-md keep-typ execute echo warning engine jupyter
     freeze filters shortcodes params bibliography csl nocite editor resource-path brand
 """
-QUARTO_KEYS: Final = frozenset(_QUARTO_OPTIONS.split())
+QUARTO_KEYS: Final = frozenset(_QUARTO_OPTIONS.split()) - REFUSED_KEYS.keys()
 """Quarto's document options a narrative may sensibly set: the title block and metadata,
-layout and numbering, figures and tables, formats and execution (a curated part of
-Quarto's schema; a key outside it only gives a warning)."""
+layout and numbering, figures and tables (a curated part of Quarto's schema; a key
+outside it only gives a warning, a key of :data:`REFUSED_KEYS` is a problem)."""
 
 
 def unknown_keys(front_matter: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     """(key, the nearest known key or None) for each front-matter key that is neither
     kommunrapport's nor a Quarto option."""
-    known = [*OWN_KEYS, *sorted(QUARTO_KEYS)]
+    known = [*OWN_KEYS, *sorted(QUARTO_KEYS), *REFUSED_KEYS]
     out = []
     for key in front_matter:
         name = str(key)
-        if name in OWN_KEYS or name in QUARTO_KEYS:
+        if name in OWN_KEYS or name in QUARTO_KEYS or name in REFUSED_KEYS:
             continue
         near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         out.append((name, near[0] if near else None))

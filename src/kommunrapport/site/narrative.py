@@ -114,6 +114,8 @@ class Narrative:
     shortcodes: tuple[Shortcode, ...]
     words: int
     _yaml: YamlDocument | None = field(default=None, repr=False, compare=False)
+    source: str = field(default="", repr=False, compare=False)
+    """The whole file's text (Quarto reads shortcodes in all of it)."""
 
     def line_of(self, *key: int | str) -> int | None:
         """The file line of a front-matter key (None when unknown)."""
@@ -273,6 +275,7 @@ def parse_narrative(text: str) -> Narrative:
         tuple(find_shortcodes(body, body_line)),
         words,
         doc,
+        text,
     )
 
 

@@ -28,11 +28,12 @@ from typing import Final
 
 from kommunrapport.batch.runner import BuildReport, Reporter
 from kommunrapport.batch.runner import build as run_build
-from kommunrapport.data.errors import KommunrapportError
+from kommunrapport.data.errors import DataValidationError, KommunrapportError
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.site.checks import markup_problems
 from kommunrapport.site.incremental import RenderRecord
-from kommunrapport.site.narrative import KOMMUN_JOB
+from kommunrapport.site.narrative import KOMMUN_JOB, read_narrative
 from kommunrapport.site.quarto import MISSING_MESSAGE, QuartoMissingError, find_quarto, quarto_env
 from kommunrapport.site.write import prepare_site
 
@@ -115,15 +116,20 @@ def prepare_page(
 ) -> tuple[Path, BuildReport]:
     """Execute the job's notebook if its inputs changed and write the generated files;
     return the page to preview and the build report (raises :class:`SkrivError` when the
-    job failed)."""
+    job failed, :class:`DataValidationError` when the page holds what no page may: a
+    shortcode other than embed and meta, raw HTML, a code cell)."""
     _check_job(model, period, job)
+    page = model.paths.narrative_file(period, job)
+    if page.is_file():
+        refused = markup_problems(model.paths.relative(page), read_narrative(page))
+        if refused:
+            raise DataValidationError(refused)
     report = run_build(model, [period], only=[job], reporter=reporter)
     if not report.ok:
         failed = report.failed[0] if report.failed else None
         detail = f": {failed.error}" if failed is not None and failed.error else ""
         raise SkrivError(f"anteckningsboken för {period}/{job} kunde inte köras{detail}.")
     plan = prepare_site(model)
-    page = model.paths.narrative_file(period, job)
     if page not in plan.pages(model.paths):
         raise SkrivError(f"{model.paths.relative(page)} kom inte med på webbplatsen.")
     return page, report

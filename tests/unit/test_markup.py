@@ -15,8 +15,15 @@ from kommunrapport.content.markup import (
     md_attr,
     md_comment,
     md_text,
+    md_unescape,
     yaml_scalar,
 )
+
+
+@pytest.mark.parametrize("text", [PAYLOAD, MULTILINE, "1. a", "a -- b", "a\\b \\*c\\*"])
+def test_unescaping_the_escaped_text_gives_the_text_back(text: str) -> None:
+    assert md_unescape(md_text(text)) == flat(text)
+    assert md_unescape("*x* och `y`") == "*x* och `y`"  # no other Markdown is read
 
 
 @pytest.mark.parametrize(

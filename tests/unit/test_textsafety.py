@@ -216,3 +216,11 @@ def test_a_title_is_plain_text_wherever_the_build_reuses_it(project: ProjectPath
     (chapter,) = [c for c in ps.chapters if c.job == "bun"]
     assert chapter.title == md_text(title)
     assert "\\*för\\*" in chapter.title and "\\[allt\\]" in chapter.title
+    # the scaffold's own escapes are undone first, so a title is never escaped twice
+    write_text(
+        project.narrative_file("2022-08", "bun"),
+        GOOD.replace('"Barn- och utbildningsnämnden"', '"Barn\\\\- och \\\\*nämnden\\\\*"'),
+    )
+    (ps,) = plan_site(load_model(project), ["2022-08"])
+    (chapter,) = [c for c in ps.chapters if c.job == "bun"]
+    assert chapter.title == md_text("Barn- och *nämnden*")

@@ -88,6 +88,16 @@ def md_text(text: object) -> str:
     return escaped
 
 
+_BACKSLASH_ESCAPE: Final = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def md_unescape(text: str) -> str:
+    """Markdown's backslash escapes undone (``Kultur\\- och fritidsnämnden`` becomes
+    ``Kultur- och fritidsnämnden``): the text of an analyst's title, which the scaffold
+    writes with :func:`md_text`. Nothing else of Markdown is read; ``*x*`` stays ``*x*``."""
+    return _BACKSLASH_ESCAPE.sub(r"\1", text)
+
+
 def md_comment(text: object) -> str:
     """Text inside an HTML comment of a ``.qmd`` (``<!-- … -->``): never a comment end
     (``-->``, ``--!>``) nor a shortcode, which Quarto would read even there."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kommunrapport.content.markup import md_text
+from kommunrapport.content.markup import md_text, md_unescape
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
@@ -34,9 +34,9 @@ class SiteError(KommunrapportError):
 class Chapter:
     job: str
     title: str
-    """Markdown on one line: the analysts' ``title``, else the nämnd's name from the data,
-    either as literal text (escaped: a title is plain text wherever the build reuses it, in
-    the menu, the period's list and report, and the open-data links)."""
+    """Markdown on one line: the analysts' ``title`` (its backslash escapes undone), else
+    the nämnd's name from the data, either as literal text: a title is plain text wherever
+    the build reuses it (the menu, the period's list and report, the open-data links)."""
     narrative: Narrative | None
     """None when the analysts' file does not exist."""
     status: str
@@ -84,7 +84,7 @@ def _chapter(model: Kommunmodell, period: Period, job: str) -> Chapter:
     path = paths.narrative_file(period.id, job)
     narrative = read_narrative(path) if path.is_file() else None
     if narrative is not None and narrative.title:
-        title = md_text(narrative.title)
+        title = md_text(md_unescape(narrative.title))
     else:
         title = md_text(narrative_title(model, job))
     status = (narrative.status or "utkast") if narrative else "saknas"

@@ -168,7 +168,12 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
     from kommunrapport.site.render import render_site
     from kommunrapport.site.render_progress import ConsoleProgress, render_summary
-    from kommunrapport.site.status import describe_unfinished, publish_blockers
+    from kommunrapport.site.status import (
+        describe_reviews,
+        describe_unfinished,
+        publish_blockers,
+        review_blockers,
+    )
     from kommunrapport.site.write import prepare_site
 
     try:
@@ -179,8 +184,11 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
             raise DataValidationError(problems)
         if publish:
             unfinished = publish_blockers(model, period or None)
-            if unfinished:
-                raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
+            reviews = review_blockers(model, period or None)
+            if unfinished or reviews:
+                parts = [describe_unfinished(unfinished, paths)] if unfinished else []
+                parts += [describe_reviews(reviews, paths)] if reviews else []
+                raise fail("\n".join(parts), ExitCode.NOT_READY)
     except DataValidationError as exc:
         raise fail(str(exc), ExitCode.DATA_INVALID) from None
     except KommunrapportError as exc:

@@ -175,6 +175,11 @@ class ProjectPaths:
         """Reference docx, Lua filter and styles the Quarto project uses."""
         return self.root / "assets"
 
+    @property
+    def review_filter_file(self) -> Path:
+        """The Lua filter that takes the review comments out of every page."""
+        return self.assets_dir / "granskning.lua"
+
     # --- tool state (git-ignored) --------------------------------------------------------
     @property
     def state_dir(self) -> Path:

@@ -80,6 +80,19 @@ def _yaml_file(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def project_filters(paths: ProjectPaths) -> tuple[str, ...]:
+    """The Lua filters ``_quarto.yml`` lists (``filters:``, a path or ``{path: …}`` each)."""
+    listed = _yaml_file(paths.quarto_config).get("filters")
+    if not isinstance(listed, list):
+        return ()
+    out = []
+    for item in listed:
+        value = item.get("path") if isinstance(item, dict) else item
+        if isinstance(value, str):
+            out.append(value.removeprefix("./"))
+    return tuple(out)
+
+
 def project_formats(paths: ProjectPaths) -> tuple[str, ...]:
     """The formats ``_quarto.yml`` defines, in its order (html alone when it names none)."""
     fmt = _yaml_file(paths.quarto_config).get("format")

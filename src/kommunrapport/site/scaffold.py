@@ -300,6 +300,14 @@ def project_template_files() -> list[tuple[str, Traversable]]:
     return _walk(_package_file(PROJECT_TEMPLATE))
 
 
+def project_template_bytes(rel: str) -> bytes:
+    """The content of one file of the Quarto project template (e.g. ``assets/x.lua``)."""
+    for name, node in project_template_files():
+        if name == rel:
+            return node.read_bytes()
+    raise KeyError(rel)
+
+
 def ensure_project_files(paths: ProjectPaths) -> list[Path]:
     """Create the Quarto project's own files that are missing (``_quarto.yml``, the start
     page ``index.qmd``, ``assets/``); existing files are left as they are."""

@@ -18,6 +18,7 @@ from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.narrative import job_title, period_jobs, read_narrative
 from kommunrapport.site.plan import plan_site
+from kommunrapport.site.textsafety import review_comments
 
 MISSING: Final = "saknas"
 """Shown as the status of a narrative file that does not exist."""
@@ -39,6 +40,8 @@ class NarrativeStatus:
     words: int
     headings: int
     unwritten: tuple[str, ...]
+    reviews: tuple[tuple[int, str], ...] = ()
+    """(line, text) of each review comment ``<!-- granskning: … -->`` still in the file."""
 
     @property
     def done(self) -> bool:
@@ -91,6 +94,7 @@ def narrative_status(
                     narrative.words,
                     len(narrative.headings),
                     tuple(h.text for h in narrative.unwritten),
+                    tuple((f.line, f.snippet) for f in review_comments(narrative.source)),
                 )
             )
     return rows
@@ -133,6 +137,29 @@ def publish_blockers(
     return unfinished_narratives(model, published_periods(model, requested))
 
 
+def review_blockers(
+    model: Kommunmodell, requested: Iterable[str] | None = None
+) -> list[NarrativeStatus]:
+    """The narratives of the published periods that still have a review comment (they stop
+    ``build --publish`` whatever their status)."""
+    return [r for r in narrative_status(model, published_periods(model, requested)) if r.reviews]
+
+
+def describe_reviews(rows: Sequence[NarrativeStatus], paths: ProjectPaths) -> str:
+    """A Swedish message naming every review comment left (for ``build --publish``)."""
+    count = sum(len(r.reviews) for r in rows)
+    lines = [
+        f"  - {paths.relative(r.path)}, rad {line}: {note}"
+        for r in rows
+        for line, note in r.reviews
+    ]
+    return (
+        f"{count} granskningskommentar(er) finns kvar, så rapporten kan inte publiceras:\n"
+        + "\n".join(lines)
+        + "\nTa bort kommentarerna när synpunkterna är åtgärdade, eller bygg utan --publish."
+    )
+
+
 def describe_unfinished(rows: Sequence[NarrativeStatus], paths: ProjectPaths) -> str:
     """A Swedish message naming the unfinished narratives (for ``build --publish``)."""
     lines = [
@@ -159,6 +186,7 @@ def status_table(rows: Sequence[NarrativeStatus]) -> Any:
     table.add_column("Ansvarig")
     table.add_column("Ord", justify="right")
     table.add_column("Rubriker utan text")
+    table.add_column("Granskning", justify="right")
     styles = {"klar": "green", "granskning": "yellow", "utkast": "red", MISSING: "red"}
     for row in rows:
         if not row.exists:
@@ -176,5 +204,6 @@ def status_table(rows: Sequence[NarrativeStatus]) -> Any:
             Text(row.ansvarig or "–"),
             Text(str(row.words)),
             Text(todo),
+            Text(f"{len(row.reviews)} kvar" if row.reviews else "–"),
         )
     return table

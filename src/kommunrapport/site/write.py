@@ -55,6 +55,7 @@ from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site import opendata_publish
 from kommunrapport.site.chapters import REPORT_KEY, chapter_body, slot, unique_label
 from kommunrapport.site.checks import UnresolvedReferencesError, unresolved_references
+from kommunrapport.site.incremental import project_filters
 from kommunrapport.site.narrative import (
     GENERATED_MARK,
     KEY_PREFIX,
@@ -64,7 +65,12 @@ from kommunrapport.site.narrative import (
     split_front_matter,
 )
 from kommunrapport.site.plan import Chapter, PeriodSite, SiteError, SitePlan, plan_site
-from kommunrapport.site.scaffold import ensure_project_files, render_narrative
+from kommunrapport.site.scaffold import (
+    ensure_project_files,
+    project_template_bytes,
+    render_narrative,
+)
+from kommunrapport.site.textsafety import review_comments
 
 GENERATED_LINE: Final = f"{GENERATED_MARK} build. Ändra inte här: filen skrivs om vid varje bygge."
 OPEN_DATA_MARKER: Final = opendata_publish.MARKER
@@ -372,19 +378,49 @@ def _publish_open_data(paths: ProjectPaths, ps: PeriodSite, written: list[Path])
     written.extend(opendata_publish.publish(root, sources, GENERATED_LINE + "\n"))
 
 
+def check_review_filter(paths: ProjectPaths, sites: Sequence[PeriodSite]) -> None:
+    """When a page of the site has a review comment (``<!-- granskning: … -->``), the
+    project's filter that takes them out of every page must be listed in ``_quarto.yml``
+    and be the one kommunrapport ships; else :class:`SiteError` says how to mend it."""
+    with_reviews = [
+        c.narrative
+        for ps in sites
+        for c in ps.chapters
+        if c.narrative is not None and review_comments(c.narrative.source)
+    ]
+    if not with_reviews:
+        return
+    rel = paths.relative(paths.review_filter_file)
+    config = paths.relative(paths.quarto_config)
+    if rel not in project_filters(paths):
+        raise SiteError(
+            f"en text har granskningskommentarer (<!-- granskning: … -->), men {config} "
+            f"listar inte filtret som tar bort dem ur sidorna; lägg till '- {rel}' först "
+            "under filters: i filen."
+        )
+    shipped = project_template_bytes(rel)
+    if paths.review_filter_file.read_bytes() != shipped:
+        raise SiteError(
+            f"{rel} är ändrad, så granskningskommentarerna kan komma med på sidorna; ta bort "
+            "filen så skriver build den igen."
+        )
+
+
 def prepare_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> SitePlan:
     """Write every generated file of the Quarto project, then check that every reference
     of every page resolves.
 
     ``periods``: the periods to put on the site; by default (None) every period in params
     whose notebooks have been executed, so that a build of one period keeps the others.
-    Raises :class:`SiteError` when a generated path holds a person's file, and
+    Raises :class:`SiteError` when a generated path holds a person's file or a page's
+    review comments would not be taken out (:func:`check_review_filter`), and
     :class:`UnresolvedReferencesError` (a :class:`DataValidationError`) when a page embeds a
     label or cites a key figure that the executed notebooks do not have.
     """
     paths = model.paths
     written: list[Path] = list(ensure_project_files(paths))
     sites = plan_site(model, periods)
+    check_review_filter(paths, sites)
     for ps in sites:
         _write_period(model, ps, written)
     config = _yaml_text(site_config(model, sites))

@@ -42,6 +42,7 @@ from kommunrapport.data.model import (
     Perioder,
 )
 from kommunrapport.data.paths import ProjectPaths, project_paths
+from kommunrapport.data.projectfiles import links_out, named_file
 from kommunrapport.data.tecken import check_economy
 from kommunrapport.data.withheld import withheld_lines
 
@@ -81,6 +82,7 @@ def collect_all(paths: ProjectPaths) -> Collected:
     conventions, notes, problems = check_economy(tables)
     c.problems.extend(problems)
     egna = collect_egna(c, {n.id for n in org.namnder}) if org is not None else {}
+    _file_problems(c, org)
     if c.problems or org is None or chain is None or params is None:
         return Collected(None, sorted_problems(c.problems), c.warnings)
     notes += [
@@ -105,6 +107,29 @@ def collect_all(paths: ProjectPaths) -> Collected:
         koncern=koncern,
     )
     return Collected(model, [], c.warnings)
+
+
+def _file_problems(c: Collector, org: Organisation | None) -> None:
+    """The logo the data names must be an image inside data/ or assets/, and no file of the
+    project's own folders may be a link out of the project (:mod:`.projectfiles`)."""
+    paths = c.paths
+    if org is not None and org.kommun.logotyp is not None:
+        named = named_file(paths, org.kommun.logotyp)
+        if named.problem is not None:
+            source = paths.yaml_file(ORGANISATION)
+            c.add(source, c.line(source, ("kommun", "logotyp")), "logotyp", named.problem)
+    folders = (paths.data_dir, paths.params_dir, paths.notebooks_dir, paths.reports_dir)
+    for link, target in links_out(paths, (*folders, paths.assets_dir)):
+        shown = link.relative_to(paths.root).as_posix()  # the link itself, not its target
+        c.problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                f"är en symbolisk länk till {target!r}, utanför projektet (eller till en fil som "
+                "inte finns); kopiera in filen i stället.",
+            )
+        )
 
 
 def _shared_indicators(chain: Malkedja) -> list[str]:

@@ -51,6 +51,7 @@ from kommunrapport.data.errors import Problem
 from kommunrapport.data.fsutil import write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.projectfiles import named_file
 from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site import opendata_publish
 from kommunrapport.site.chapters import REPORT_KEY, chapter_body, slot, unique_label
@@ -257,12 +258,11 @@ def site_config(model: Kommunmodell, sites: Sequence[PeriodSite]) -> dict[str, A
     paths = model.paths
     kommun = model.kommun
     navbar: dict[str, Any] = {}
-    if kommun.logotyp:
-        logo = paths.data_dir / kommun.logotyp
-        if logo.is_file():
-            navbar["logo"] = _href(paths, logo)
-            # Quarto's navbar template inserts the alt text into HTML unescaped
-            navbar["logo-alt"] = html_attr(f"{kommun.namn}, logotyp")
+    logo = named_file(paths, kommun.logotyp).path if kommun.logotyp else None
+    if logo is not None:  # the loader refused every other value
+        navbar["logo"] = paths.relative(logo)
+        # Quarto's navbar template inserts the alt text into HTML unescaped
+        navbar["logo-alt"] = html_attr(f"{kommun.namn}, logotyp")
     ordered = sorted(sites, key=lambda s: s.period.slutdatum, reverse=True)
     navbar["left"] = [
         {"text": "Start", "href": "index.qmd"},

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from kommunrapport.data.errors import Problem
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import (
-    ENCODING_NOTE,
     TableReadError,
+    read_notes,
     read_table_text,
     read_workbook_text,
     sheet_shown,
@@ -116,6 +116,7 @@ class Collector:
                 self.problems.append(sheet)
                 return None, sheet.file
             shown = sheet_shown(self.shown(self.paths.workbook_file), ds.stem)
+            self.warnings += [f"{shown}: {note}." for note in read_notes(sheet)]
             frame, problems = type_table(ds, sheet, shown)
             self.problems.extend(problems)
             return frame, shown
@@ -135,9 +136,7 @@ class Collector:
         except TableReadError as err:
             self.problems.append(err.problem)
             return None, shown
-        note = text.attrs.get(ENCODING_NOTE)
-        if note:
-            self.warnings.append(f"{shown}: {note}.")
+        self.warnings += [f"{shown}: {note}." for note in read_notes(text)]
         frame, problems = type_table(ds, text, shown)
         self.problems.extend(problems)
         return frame, shown

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -90,6 +90,10 @@ def _instructions(namnder: Sequence[str], perioder: Sequence[str]) -> list[list[
     return rows
 
 
+FORMULA_STARTS: Final = ("=", "+", "-", "@")
+"""A text cell starting with one of these is a formula to Excel unless written as text."""
+
+
 def _cell_value(col: Column, value: Any) -> Any:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -141,6 +145,12 @@ def build_workbook(
         if frame is not None:
             for rec in frame.itertuples(index=False):
                 sheet.append([_cell_value(c, v) for c, v in zip(ds.columns, rec, strict=False)])
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                        # text, never a live formula: openpyxl makes "=…" one; Excel keeps
+                        # a quote-prefixed cell as text when it is edited
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
         last = max(ROWS, sheet.max_row) + 1
         sheet.freeze_panes = "A2"
         for j, col in enumerate(ds.columns, start=1):

@@ -128,6 +128,9 @@ NUL_MESSAGE = (
 )
 ENCODING_NOTE = "encoding_note"
 """The key in a frame's ``attrs`` of what :mod:`.textenc` said about the file's encoding."""
+FORMULA_NOTE = "formula_note"
+"""The key in a frame's ``attrs`` of the formula cells read as the values Excel saved."""
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def _refuse_nul(rows: list[list[str]], shown: str) -> None:
@@ -210,14 +213,67 @@ def _check_xlsx_unpacked(path: Path, shown: str) -> None:
         )
 
 
-def _xlsx_rows(sheet: Any, shown: str) -> list[list[str]]:
-    """The first sheet's rows as text, within the row, column and cell limits."""
+def _has_formulas(path: Path) -> bool:
+    """True when a worksheet of the workbook holds a formula (``<f>``), read as a stream."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(info) as handle:
+                    tail = b""
+                    while chunk := handle.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return False
+
+
+def _formula_cells(row: Any) -> list[tuple[int, str, str]]:
+    """(index, cell reference, formula) of each formula cell of a row (read-only cells)."""
+    return [
+        (j, str(getattr(cell, "coordinate", "")), str(cell.value))
+        for j, cell in enumerate(row)
+        if getattr(cell, "data_type", None) == "f"
+    ]
+
+
+def _xlsx_rows(
+    sheet: Any, shown: str, formulas: Any = None, notes: list[str] | None = None
+) -> list[list[str]]:
+    """The sheet's rows as text, within the row, column and cell limits.
+
+    ``formulas``: the same sheet opened with its formulas (when the workbook has any). A
+    formula cell is read as the value Excel saved with it, and said in ``notes``; one
+    without a saved value (a workbook written by a program, never opened in Excel) is an
+    error naming sheet and cell, never a silently empty value."""
     declared = sheet.max_column  # from the sheet's own dimension (None when it has none)
     cap = limits.MAX_COLUMNS + 1
     max_col = cap if declared is None else min(declared, cap)
     rows: list[list[str]] = []
     cells = 0
+    formula_rows = iter(formulas.iter_rows(max_col=max_col)) if formulas is not None else None
     for n, values in enumerate(sheet.iter_rows(values_only=True, max_col=max_col), start=1):
+        if formula_rows is not None:
+            for j, ref, formula in _formula_cells(next(formula_rows, ())):
+                cached = values[j] if j < len(values) else None
+                column = (rows[0][j] if rows and j < len(rows[0]) else None) or None
+                if cached is None or _cell_text(cached) == "":
+                    raise TableReadError(
+                        Problem(
+                            shown,
+                            n,
+                            column,
+                            f"cell {ref} har formeln {formula!r} men inget sparat värde (filen "
+                            "har inte sparats i Excel); skriv in värdet, eller öppna och spara "
+                            "filen i Excel.",
+                        )
+                    )
+                if notes is not None:
+                    notes.append(f"{ref} ({formula} = {_cell_text(cached)})")
         if n > limits.MAX_ROWS:
             raise _refuse(
                 shown,
@@ -251,26 +307,69 @@ def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
     return frame
 
 
-def _open_workbook(path: Path, shown: str) -> Any:
+def _open_workbook(path: Path, shown: str, data_only: bool = True) -> Any:
     from openpyxl import load_workbook
 
     _check_file_size(path, shown)
     _check_xlsx_unpacked(path, shown)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise TableReadError(
             Problem(shown, None, None, f"kan inte läsa Excel-filen ({exc}).")
         ) from exc
 
 
-def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
+def read_notes(frame: pd.DataFrame) -> list[str]:
+    """What reading the table had to say, though it was read (encoding, formula cells)."""
+    return [str(frame.attrs[k]) for k in (ENCODING_NOTE, FORMULA_NOTE) if frame.attrs.get(k)]
+
+
+def _formula_note(notes: list[str]) -> str:
+    shown = ", ".join(notes[:5]) + (f" och {len(notes) - 5} till" if len(notes) > 5 else "")
+    return (
+        f"{len(notes)} cell(er) med formel lästes som det värde Excel sparade senast: {shown}; "
+        "skriv in värdena om de inte stämmer"
+    )
+
+
+def _read_sheets(path: Path, shown: str, wanted: Any) -> dict[str, pd.DataFrame | Problem]:
+    """Each sheet that ``wanted(title, index)`` names, read as text (see :func:`_xlsx_rows`)."""
     workbook = _open_workbook(path, shown)
+    formulas = _open_workbook(path, shown, data_only=False) if _has_formulas(path) else None
+    out: dict[str, pd.DataFrame | Problem] = {}
     try:
-        rows = _xlsx_rows(workbook.worksheets[0], shown)
+        for index, sheet in enumerate(workbook.worksheets):
+            where = wanted(sheet.title, index)
+            if where is None:
+                continue
+            notes: list[str] = []
+            try:
+                other = formulas.worksheets[index] if formulas is not None else None
+                rows = _xlsx_rows(sheet, where, other, notes)
+                frame = _sheet_frame(rows, where)
+            except TableReadError as err:
+                out[sheet.title] = err.problem
+                continue
+            if notes:
+                frame.attrs[FORMULA_NOTE] = _formula_note(notes)
+            out[sheet.title] = frame
     finally:
         workbook.close()
-    return _sheet_frame(rows, shown)
+        if formulas is not None:
+            formulas.close()
+    return out
+
+
+def read_xlsx_text(path: Path, shown: str) -> pd.DataFrame:
+    """The first sheet as text cells (see :func:`_xlsx_rows` for formula cells)."""
+    found = _read_sheets(path, shown, lambda _, i: shown if i == 0 else None)
+    if not found:
+        raise TableReadError(Problem(shown, None, None, "Excel-filen har inget blad."))
+    (result,) = found.values()
+    if isinstance(result, Problem):
+        raise TableReadError(result)
+    return result
 
 
 def sheet_shown(shown: str, sheet: str) -> str:
@@ -284,20 +383,9 @@ def read_workbook_text(
     """The sheets named in ``sheets`` that the workbook has, each read as text cells (like
     :func:`read_table_text`), or the problem that kept a sheet from being read. Raises
     :class:`TableReadError` when the workbook cannot be opened at all."""
-    workbook = _open_workbook(path, shown)
-    out: dict[str, pd.DataFrame | Problem] = {}
-    try:
-        for sheet in workbook.worksheets:
-            if sheet.title not in sheets:
-                continue
-            try:
-                rows = _xlsx_rows(sheet, sheet_shown(shown, sheet.title))
-                out[sheet.title] = _sheet_frame(rows, sheet_shown(shown, sheet.title))
-            except TableReadError as err:
-                out[sheet.title] = err.problem
-    finally:
-        workbook.close()
-    return out
+    return _read_sheets(
+        path, shown, lambda title, _: sheet_shown(shown, title) if title in sheets else None
+    )
 
 
 def read_table_text(path: Path, shown: str) -> pd.DataFrame:

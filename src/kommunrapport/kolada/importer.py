@@ -26,9 +26,9 @@ from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.model import Malkedja, Organisation, Perioder
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.tableio import (
-    ENCODING_NOTE,
     TableReadError,
     parse_number,
+    read_notes,
     read_table_text,
 )
 from kommunrapport.data.withheld import withheld_lines
@@ -152,8 +152,7 @@ def import_export(
     skipped: set[str] = set()
     own_cells: list[tuple[str, int, str, bool]] = []
     report = ImportReport(source=shown)
-    if text.attrs.get(ENCODING_NOTE):
-        report.warnings.append(f"{shown}: {text.attrs[ENCODING_NOTE]}.")
+    report.warnings += [f"{shown}: {note}." for note in read_notes(text)]
     for row, rec in text.iterrows():
         line = int(str(row))
 

@@ -11,7 +11,8 @@ from typing import Any
 
 PAYLOAD = (
     "BUN --> {{< include /etc/passwd >}} <script>alert(2)</script> <!-- {{< env HOME >}} "
-    "[x](javascript:alert(1)) <img src=x onerror=alert(1)> @fig-x *y* a: b - c: \"d'"
+    "[x](javascript:alert(1)) <img src=x onerror=alert(1)> @fig-x *y* a: b - c: \"d' "
+    "Kostnad $5 och $10 $$"
 )
 """One line, so that ``check`` lets it through: what a careless or hostile user can do."""
 MULTILINE = (

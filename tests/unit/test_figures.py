@@ -148,3 +148,37 @@ def test_render_handles_any_pixel_size(height: float) -> None:
         assert image.size[0] == round(figur.WIDTH_IN * figur.DPI)
         assert abs(image.size[1] - height * figur.DPI) < 1
         assert image.mode == "P"  # palette: small data URIs
+
+
+def test_dollar_signs_in_data_are_drawn_as_text_never_mathtext(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24, item 5: "Kommunstyrelsen $$" fails as mathtext, and "Kostnad $5 och $10"
+    loses its dollar signs; both are names from the data."""
+    from content_project import KOMMUN, TABLES
+    from matplotlib.text import Text
+
+    kommun = {**KOMMUN, "namnder": [dict(n) for n in KOMMUN["namnder"]]}
+    kommun["namnder"][0]["namn"] = "Kommunstyrelsen $$"
+    drift = [
+        {**r, "verksamhet": "Kostnad $5 och $10"} if r["verksamhet"] == "X" else r
+        for r in TABLES["driftredovisning"]
+    ]
+    model = load(tmp_path_factory.mktemp("dollar"), kommun=kommun, driftredovisning=drift)
+    drawn: list[tuple[str, bool]] = []
+    original = Text.draw
+
+    def spy(self: Text, renderer: Any) -> None:
+        drawn.append((self.get_text(), self.get_parse_math()))
+        original(self, renderer)
+
+    monkeypatch.setattr(Text, "draw", spy)
+    for fig in (
+        NamndRapport(model, "2022-08", "a").driftdiagram(),
+        KommunRapport(model, "2022-08").avvikelsediagram(),
+    ):
+        assert isinstance(fig, figur.Figur) and fig.png.startswith(PNG)
+    texts = {t for t, _ in drawn}
+    assert "Kostnad $5 och $10" in texts
+    assert any("Kommunstyrelsen $$" in t for t in texts), sorted(texts)
+    assert all(not parse for t, parse in drawn if "$" in t)

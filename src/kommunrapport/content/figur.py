@@ -76,6 +76,9 @@ STYLE: Final[dict[str, Any]] = {
     "ytick.labelcolor": BLACK,
     "legend.frameon": False,
     "svg.fonttype": "none",
+    # every text is drawn as written: a name from the data such as "Kommunstyrelsen $$" or
+    # "Kostnad $5 och $10" is never read as mathtext (which fails, or drops the dollars)
+    "text.parse_math": False,
 }
 
 

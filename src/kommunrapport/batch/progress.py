@@ -6,10 +6,12 @@ from __future__ import annotations
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kommunrapport.batch.jobs import Job
 from kommunrapport.batch.runner import BuildReport, JobResult, Reporter
 from kommunrapport.content.formatting import number
+from kommunrapport.content.markup import terminal_text
 from kommunrapport.data.paths import ProjectPaths
 
 STATUS_STYLE = {"klar": "green", "cachad": "cyan", "misslyckad": "bold red", "ej körd": "yellow"}
@@ -86,7 +88,7 @@ def summary_table(report: BuildReport) -> Table:
             r.job.name,
             f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
             seconds(r.seconds) if r.status in ("klar", "misslyckad") else "",
-            detail,
+            Text(terminal_text(detail)),  # an error may quote the data: never markup
         )
     return table
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
+from kommunrapport.content.markup import terminal_text
 from kommunrapport.data.paths import ProjectPaths, find_root
 
 
@@ -29,8 +31,25 @@ class ExitCode(IntEnum):
     INTERNAL = 70
 
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+class TerminalConsole(Console):
+    """A console that shows control characters from the data escaped
+    (:func:`~kommunrapport.content.markup.terminal_text`): an escape sequence in a name,
+    a cell or a front matter never reaches the terminal as one."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(_terminal_safe(o) for o in objects), **kwargs)
+
+
+def _terminal_safe(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return terminal_text(obj)
+    if isinstance(obj, Text) and terminal_text(obj.plain) != obj.plain:
+        return Text(terminal_text(obj.plain), style=obj.style)
+    return obj
+
+
+out = TerminalConsole(highlight=False)
+err = TerminalConsole(stderr=True, highlight=False)
 
 RootOption = Annotated[
     Path | None,

@@ -24,6 +24,10 @@ and ``{{< env >}}`` any environment variable, and raw HTML passes into the page 
     YAML, always written by PyYAML's emitter (double-quoted scalars), never by formatting.
 :func:`url_path`
     a relative link target made of ids (percent-encoded).
+:func:`terminal_text`
+    text for a terminal (``check``, ``status``, the build's summary): control characters
+    and bidirectional controls shown escaped, so that no escape sequence from the data
+    colours, moves, hides or links anything.
 """
 
 from __future__ import annotations
@@ -120,6 +124,23 @@ def html_text(text: object) -> str:
 def html_attr(text: object) -> str:
     """A value for an HTML attribute in double quotes, on one line."""
     return html.escape(flat(text), quote=True)
+
+
+_TERMINAL_UNSAFE: Final = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: object) -> str:
+    """``text`` for a terminal: every control character but line break and tab (ESC, CR,
+    BEL, backspace, C1) and every bidirectional control is shown as its escape (``\\x1b``,
+    ``\\u202e``); everything else is kept."""
+    return _TERMINAL_UNSAFE.sub(_escaped, str(text))
 
 
 def url_path(path: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from kommunrapport.content.markup import terminal_text
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
@@ -199,11 +200,11 @@ def status_table(rows: Sequence[NarrativeStatus]) -> Any:
             todo = f"{len(row.unwritten)} av {row.headings}: " + ", ".join(row.unwritten)
         table.add_row(
             Text(row.period),
-            Text(row.name),
-            Text(row.status, style=styles.get(row.status, "magenta")),
-            Text(row.ansvarig or "–"),
+            Text(terminal_text(row.name)),
+            Text(terminal_text(row.status), style=styles.get(row.status, "magenta")),
+            Text(terminal_text(row.ansvarig or "–")),
             Text(str(row.words)),
-            Text(todo),
+            Text(terminal_text(todo)),
             Text(f"{len(row.reviews)} kvar" if row.reviews else "–"),
         )
     return table

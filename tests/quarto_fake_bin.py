@@ -3,6 +3,7 @@
 `install_fake_quarto` puts a `quarto` first on PATH that runs this file. It records every
 call (argv, working directory, the pages it rendered) as a JSON line in a log, and does
 what a real Quarto does to the files the build looks at:
+- `--version`: prints `$FAKE_QUARTO_VERSION` (default 1.10.18), without logging;
 - `render`: the project's render list (`_quarto.yml` + the generated `_webbplats.yml`, as
   Quarto merges them), `--to a,b` (else each page's own formats, else the project's),
   `--no-clean` (else `_site/` is emptied first); writes `_site/<page>.html|.docx|.pdf`
@@ -21,6 +22,8 @@ from typing import Any
 
 FAKE_FAILURE = "FAKE-QUARTO-FEL"
 _LOG_ENV = "FAKE_QUARTO_LOG"
+VERSION_ENV = "FAKE_QUARTO_VERSION"
+"""What the fake's ``--version`` prints (default 1.10.18, the version the project targets)."""
 _EXT = {"html": ".html", "docx": ".docx", "typst": ".pdf", "pdf": ".pdf"}
 
 
@@ -170,8 +173,10 @@ def _fake_preview(root: Path, argv: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     root = Path.cwd()
-    if argv[:1] == ["--version"]:
-        print("99.9.9-fake")
+    if argv[:1] == ["--version"]:  # asked before every render; not logged
+        import os
+
+        print(os.environ.get(VERSION_ENV, "1.10.18"))
         return 0
     if argv[:1] == ["render"]:
         return _fake_render(root, argv)

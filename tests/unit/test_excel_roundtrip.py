@@ -85,14 +85,22 @@ def _patch_cached_value(book: Path, formula: str, value: str) -> None:
             target.writestr(info, data)
 
 
+def _budget_formula(paths: ProjectPaths) -> object:
+    """The project as a workbook only, with the formula =D2*2 in driftredovisning's D3
+    (a budget cell); returns the value it replaced."""
+    _only_workbook(paths)
+    book = load_workbook(paths.workbook_file)
+    replaced = book["driftredovisning"]["D3"].value
+    book["driftredovisning"]["D3"] = "=D2*2"
+    book.save(paths.workbook_file)
+    return replaced
+
+
 def test_a_formula_without_a_saved_value_is_an_error_naming_its_cell(
     minimal_project: ProjectPaths,
 ) -> None:
     paths = minimal_project
-    _only_workbook(paths)
-    book = load_workbook(paths.workbook_file)
-    book["driftredovisning"]["D3"] = "=D2*2"
-    book.save(paths.workbook_file)
+    _budget_formula(paths)
     problems = [str(p) for p in check(paths)]
     assert problems == [
         "data/kommunrapport.xlsx, blad 'driftredovisning', rad 3, kolumn 'budget': cell D3 har "
@@ -108,11 +116,8 @@ def test_a_formula_with_a_saved_value_is_read_as_that_value_and_said(
     minimal_project: ProjectPaths,
 ) -> None:
     paths = minimal_project
-    _only_workbook(paths)
-    book = load_workbook(paths.workbook_file)
-    budget = book["driftredovisning"]["D3"].value
-    book["driftredovisning"]["D3"] = "=D2*2"
-    book.save(paths.workbook_file)
+    budget = _budget_formula(paths)
+    assert isinstance(budget, float | int)
     _patch_cached_value(paths.workbook_file, "D2*2", str(budget))
     found = collect_all(paths)
     assert found.problems == []

@@ -323,3 +323,27 @@ def test_a_changed_figure_file_renders_the_pages_that_show_it(site: Site) -> Non
     site.build()
     (call,) = site.calls()
     assert call["pages"] == [f"reports/{period}/index.qmd", f"reports/{period}/bun.qmd"]
+
+
+def test_a_quarto_older_than_1_10_is_refused_before_it_renders(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24, item 7: Quarto 1.7's search box fails WCAG; the render step says so and
+    asks Quarto for nothing but its version (the CLI maps the error like a missing Quarto:
+    exit code 4, after everything before the render is done)."""
+    from quarto_fake_bin import VERSION_ENV
+
+    from kommunrapport.site.quarto import QuartoMissingError, QuartoVersionError
+
+    before = len(site.calls())
+    site.edit("reports/2022-08/bun.qmd", "Text om bun.", "Ny text om bun.")  # to render
+    monkeypatch.setenv(VERSION_ENV, "1.7.34")
+    with pytest.raises(QuartoVersionError, match=r"Quarto 1\.7\.34") as info:
+        site.build()
+    assert isinstance(info.value, QuartoMissingError)
+    assert 'pip install -U "quarto-cli>=1.10"' in str(info.value)
+    assert len(site.calls()) == before  # never asked to render
+    monkeypatch.setenv(VERSION_ENV, "1.10.18")
+    outcome = site.build()
+    assert len(site.calls()) == before + 1
+    assert "reports/2022-08/bun.qmd" in outcome.rendered

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pandoc_reading import pandoc
 from quarto_fake import fake_build, write_templates, write_text
 from rich.console import Console
 from test_narrative import GOOD
@@ -71,17 +72,10 @@ def test_the_filter_takes_every_review_comment_out_of_the_page(tmp_path: Path) -
     assert SECRET.encode() not in docx
 
 
-def test_without_the_filter_pandoc_publishes_the_comments(tmp_path: Path) -> None:
+def test_without_the_filter_pandoc_publishes_the_comments() -> None:
     """What the filter is for: pandoc passes a comment into the page source."""
-    pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary saknas")
-    html = subprocess.run(
-        [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "html"],
-        input=REVIEWED,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert html.count(SECRET) == 5
+    pytest.importorskip("pypandoc", reason="pypandoc-binary saknas")
+    assert pandoc(REVIEWED, "html").count(SECRET) == 5
 
 
 def test_review_comments_are_found_with_their_lines() -> None:

@@ -6,10 +6,9 @@ the real pandoc 3.9 (``pypandoc-binary``): it holds no raw HTML but comments."""
 from __future__ import annotations
 
 import json
-import subprocess
-from typing import Any
 
 import pytest
+from pandoc_reading import pandoc, walk_ast
 from quarto_fake import STAND_IN_KEYS, fake_build, write_templates, write_text
 from test_narrative import GOOD
 from typer.testing import CliRunner
@@ -136,30 +135,10 @@ def test_what_is_allowed_gives_no_problem(project: ProjectPaths) -> None:
 
 
 def _pandoc_raw(text: str) -> list[str]:
-    pypandoc = pytest.importorskip(
-        "pypandoc", reason="pypandoc-binary saknas (pip install -e .[dev])"
-    )
-    out = subprocess.run(
-        [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "json"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("t") in ("RawBlock", "RawInline"):
-                found.append(node["c"][1])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(out))
-    return found
+    """The raw HTML that pandoc 3.9 reads in ``text``."""
+    pytest.importorskip("pypandoc", reason="pypandoc-binary saknas (pip install -e .[dev])")
+    ast = json.loads(pandoc(text, "json"))
+    return [el["c"][1] for el in walk_ast(ast) if el["t"] in ("RawBlock", "RawInline")]
 
 
 def test_pandoc_reads_no_raw_html_but_comments_in_what_is_allowed() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,60 @@ class QuartoMissingError(KommunrapportError):
 
     def __init__(self) -> None:
         super().__init__(MISSING_MESSAGE)
+
+
+MIN_VERSION: Final = (1, 10)
+"""The oldest Quarto the project works with. Quarto 1.7 gives every page a search box that
+fails WCAG 2.1 AA (axe: ``button-name`` on ``.aa-DetachedSearchButton``,
+``aria-input-field-name`` on ``.aa-Autocomplete``; measured in ``shared/render/README.md``)
+and its own format links; 1.10 gives neither. Keep in step with pyproject's ``quarto`` extra."""
+
+_VERSION: Final = re.compile(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?", re.M)
+
+
+class QuartoVersionError(QuartoMissingError):
+    """The Quarto found is older than :data:`MIN_VERSION` (or says no version)."""
+
+    def __init__(self, exe: Path, version: tuple[int, ...] | None) -> None:
+        wanted = ".".join(map(str, MIN_VERSION))
+        shown = "okänd version" if version is None else ".".join(map(str, version))
+        KommunrapportError.__init__(
+            self,
+            f"Quarto {shown} ({exe}) är för gammal: kommunrapport kräver Quarto {wanted} eller "
+            "senare (med äldre versioner klarar webbplatsens sökruta inte "
+            "tillgänglighetskraven, WCAG 2.1 AA, och formatlänkarna blir fel). Webbplatsen och "
+            "Word- och PDF-dokumenten har inte skapats; allt före det steget är klart.\n"
+            f'Uppdatera: pip install -U "quarto-cli>={wanted}" (eller pip install -e '
+            '".[quarto]"), eller installera från https://quarto.org/docs/get-started/.',
+        )
+
+
+def quarto_version(exe: Path) -> tuple[int, ...] | None:
+    """What ``quarto --version`` says (e.g. ``(1, 10, 18)``), or None when it says no
+    version or cannot be run. Asked once per build or preview (under a second)."""
+    try:
+        done = subprocess.run(
+            [str(exe), "--version"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=120,
+            env=quarto_env(),
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = _VERSION.search(done.stdout) if done.returncode == 0 else None
+    return tuple(int(g) for g in m.groups() if g is not None) if m else None
+
+
+def require_version(exe: Path) -> tuple[int, ...]:
+    """The version of ``exe``; raises :class:`QuartoVersionError` when it is older than
+    :data:`MIN_VERSION` or cannot be read."""
+    version = quarto_version(exe)
+    if version is None or version[:2] < MIN_VERSION:
+        raise QuartoVersionError(exe, version)
+    return version
 
 
 class QuartoRenderError(KommunrapportError):

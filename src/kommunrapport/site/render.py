@@ -38,7 +38,14 @@ from kommunrapport.site.incremental import (
     plan_render,
     remove_outputs,
 )
-from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError, find_quarto, render
+from kommunrapport.site.quarto import (
+    QuartoMissingError,
+    QuartoRenderError,
+    QuartoVersionError,
+    find_quarto,
+    render,
+    require_version,
+)
 
 PROGRESS_LINE: Final = re.compile(
     r"^\s*\[\s*(?P<n>\d+)\s*/\s*(?P<total>\d+)\s*\]\s+(?P<file>\S.*)$"
@@ -110,7 +117,8 @@ def render_site(
     name in their header, read from the project when not given).
 
     Quarto is looked up only when there is something to render, and never started for a
-    build in which nothing changed. Raises :class:`QuartoMissingError` and
+    build in which nothing changed. Raises :class:`QuartoMissingError` (also
+    :class:`QuartoVersionError`, a Quarto older than 1.10) and
     :class:`QuartoRenderError` (after forgetting the pages it tried, so the next build
     renders them again).
     """
@@ -133,6 +141,12 @@ def render_site(
         if plan.removed:
             record.save()
         raise QuartoMissingError()
+    try:
+        require_version(exe)
+    except QuartoVersionError:
+        if plan.removed:
+            record.save()
+        raise
     full_list = paths.site_config_file.read_bytes()
     try:
         for group in plan.groups:

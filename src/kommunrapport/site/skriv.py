@@ -34,7 +34,13 @@ from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.checks import markup_problems
 from kommunrapport.site.incremental import RenderRecord
 from kommunrapport.site.narrative import KOMMUN_JOB, read_narrative
-from kommunrapport.site.quarto import MISSING_MESSAGE, QuartoMissingError, find_quarto, quarto_env
+from kommunrapport.site.quarto import (
+    MISSING_MESSAGE,
+    QuartoMissingError,
+    find_quarto,
+    quarto_env,
+    require_version,
+)
 from kommunrapport.site.write import prepare_site
 
 HOST: Final = "127.0.0.1"
@@ -138,10 +144,12 @@ def prepare_page(
 def session_for(
     paths: ProjectPaths, page: Path, period: str, job: str, port: int | None = None
 ) -> PreviewSession:
-    """The preview of ``page``; raises :class:`SkrivQuartoMissingError` without Quarto."""
+    """The preview of ``page``; raises :class:`SkrivQuartoMissingError` without Quarto and
+    :class:`~kommunrapport.site.quarto.QuartoVersionError` with one older than 1.10."""
     quarto = find_quarto()
     if quarto is None:
         raise SkrivQuartoMissingError(period, job)
+    require_version(quarto)
     return PreviewSession(paths, page, quarto, HOST, port or free_port(HOST))
 
 

@@ -168,12 +168,7 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
     from kommunrapport.site.quarto import QuartoMissingError, QuartoRenderError
     from kommunrapport.site.render import render_site
     from kommunrapport.site.render_progress import ConsoleProgress, render_summary
-    from kommunrapport.site.status import (
-        describe_reviews,
-        describe_unfinished,
-        publish_blockers,
-        review_blockers,
-    )
+    from kommunrapport.site.status import publish_refusal
     from kommunrapport.site.write import prepare_site
 
     try:
@@ -182,13 +177,9 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
         problems = narrative_problems(paths, model)
         if problems:
             raise DataValidationError(problems)
-        if publish:
-            unfinished = publish_blockers(model, period or None)
-            reviews = review_blockers(model, period or None)
-            if unfinished or reviews:
-                parts = [describe_unfinished(unfinished, paths)] if unfinished else []
-                parts += [describe_reviews(reviews, paths)] if reviews else []
-                raise fail("\n".join(parts), ExitCode.NOT_READY)
+        refusal = publish_refusal(model, period or None) if publish else None
+        if refusal is not None:
+            raise fail(refusal, ExitCode.NOT_READY)
     except DataValidationError as exc:
         raise fail(str(exc), ExitCode.DATA_INVALID) from None
     except KommunrapportError as exc:
@@ -227,11 +218,10 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
         plan = prepare_site(model)
         count = len(plan.periods)
         out.print(f"Quarto-projektet är klart: {count} {'period' if count == 1 else 'perioder'}.")
-        if publish:
-            # checked again on what the site now holds: every page Quarto publishes
-            unfinished = publish_blockers(model, ())
-            if unfinished:
-                raise fail(describe_unfinished(unfinished, paths), ExitCode.NOT_READY)
+        # checked again on what the site now holds: every page Quarto publishes
+        refusal = publish_refusal(model, ()) if publish else None
+        if refusal is not None:
+            raise fail(refusal, ExitCode.NOT_READY)
         outcome = render_site(
             paths,
             plan.pages(paths),

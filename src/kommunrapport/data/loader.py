@@ -118,8 +118,14 @@ def _file_problems(c: Collector, org: Organisation | None) -> None:
         if named.problem is not None:
             source = paths.yaml_file(ORGANISATION)
             c.add(source, c.line(source, ("kommun", "logotyp")), "logotyp", named.problem)
-    folders = (paths.data_dir, paths.params_dir, paths.notebooks_dir, paths.reports_dir)
-    for link, target in links_out(paths, (*folders, paths.assets_dir)):
+    folders = (
+        paths.data_dir,
+        paths.params_dir,
+        paths.notebooks_dir,
+        paths.reports_dir,
+        paths.assets_dir,
+    )
+    for link, target in links_out(paths, folders):
         shown = link.relative_to(paths.root).as_posix()  # the link itself, not its target
         c.problems.append(
             Problem(

@@ -47,23 +47,21 @@ def named_file(
     paths: ProjectPaths, value: str, suffixes: tuple[str, ...] = IMAGE_SUFFIXES
 ) -> NamedFile:
     """The file a data value names, relative to ``data/`` (see module doc)."""
-    shown = value
     if not value.strip():
         return NamedFile(None, "är tomt; ange filens namn i data/ eller ta bort fältet.")
     if _SCHEME.match(value) and not _WINDOWS.match(value):
-        return NamedFile(None, f"'{shown}' är en adress; ange en fil i data/, t.ex. logo.svg.")
+        return NamedFile(None, f"'{value}' är en adress; ange en fil i data/, t.ex. logo.svg.")
     if value.startswith("/") or _WINDOWS.search(value):
         return NamedFile(
-            None, f"'{shown}' är en absolut sökväg; ange en fil i data/, t.ex. logo.svg."
+            None, f"'{value}' är en absolut sökväg; ange en fil i data/, t.ex. logo.svg."
         )
-    parts = PurePosixPath(value).parts
-    if ".." in parts:
+    if ".." in PurePosixPath(value).parts:
         return NamedFile(
             None,
-            f"'{shown}' pekar ut ur data/ (..); lägg filen i data/ och ange bara dess namn.",
+            f"'{value}' pekar ut ur data/ (..); lägg filen i data/ och ange bara dess namn.",
         )
     if PurePosixPath(value).suffix.lower() not in suffixes:
-        return NamedFile(None, f"'{shown}' är inte en bild av slaget {', '.join(suffixes)}.")
+        return NamedFile(None, f"'{value}' är inte en bild av slaget {', '.join(suffixes)}.")
     target = paths.data_dir / value
     if not target.is_file():
         return NamedFile(None, f"filen data/{value} finns inte.")

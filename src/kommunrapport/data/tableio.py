@@ -13,6 +13,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -241,12 +242,10 @@ def _formula_cells(row: Any) -> list[tuple[int, str, str]]:
     ]
 
 
-def _xlsx_rows(
-    sheet: Any, shown: str, formulas: Any = None, notes: list[str] | None = None
-) -> list[list[str]]:
+def _xlsx_rows(sheet: Any, shown: str, formulas: Any, notes: list[str]) -> list[list[str]]:
     """The sheet's rows as text, within the row, column and cell limits.
 
-    ``formulas``: the same sheet opened with its formulas (when the workbook has any). A
+    ``formulas``: the same sheet opened with its formulas (None when the workbook has none). A
     formula cell is read as the value Excel saved with it, and said in ``notes``; one
     without a saved value (a workbook written by a program, never opened in Excel) is an
     error naming sheet and cell, never a silently empty value."""
@@ -272,8 +271,7 @@ def _xlsx_rows(
                             "filen i Excel.",
                         )
                     )
-                if notes is not None:
-                    notes.append(f"{ref} ({formula} = {_cell_text(cached)})")
+                notes.append(f"{ref} ({formula} = {_cell_text(cached)})")
         if n > limits.MAX_ROWS:
             raise _refuse(
                 shown,
@@ -307,11 +305,10 @@ def _sheet_frame(rows: list[list[str]], shown: str) -> pd.DataFrame:
     return frame
 
 
-def _open_workbook(path: Path, shown: str, data_only: bool = True) -> Any:
+def _load_workbook(path: Path, shown: str, data_only: bool) -> Any:
+    """The workbook, read-only (checked by :func:`_read_sheets` first)."""
     from openpyxl import load_workbook
 
-    _check_file_size(path, shown)
-    _check_xlsx_unpacked(path, shown)
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -333,10 +330,16 @@ def _formula_note(notes: list[str]) -> str:
     )
 
 
-def _read_sheets(path: Path, shown: str, wanted: Any) -> dict[str, pd.DataFrame | Problem]:
-    """Each sheet that ``wanted(title, index)`` names, read as text (see :func:`_xlsx_rows`)."""
-    workbook = _open_workbook(path, shown)
-    formulas = _open_workbook(path, shown, data_only=False) if _has_formulas(path) else None
+def _read_sheets(
+    path: Path, shown: str, wanted: Callable[[str, int], str | None]
+) -> dict[str, pd.DataFrame | Problem]:
+    """Each sheet that ``wanted(title, index)`` names (how a problem shows it), read as text
+    (see :func:`_xlsx_rows`). The file's size and unpacked size are checked once; the
+    workbook is opened a second time, with its formulas, only when it has any."""
+    _check_file_size(path, shown)
+    _check_xlsx_unpacked(path, shown)
+    workbook = _load_workbook(path, shown, data_only=True)
+    formulas = _load_workbook(path, shown, data_only=False) if _has_formulas(path) else None
     out: dict[str, pd.DataFrame | Problem] = {}
     try:
         for index, sheet in enumerate(workbook.worksheets):

@@ -41,7 +41,6 @@ from kommunrapport.site.incremental import (
 from kommunrapport.site.quarto import (
     QuartoMissingError,
     QuartoRenderError,
-    QuartoVersionError,
     find_quarto,
     render,
     require_version,
@@ -137,13 +136,11 @@ def render_site(
         outcome.seconds = time.perf_counter() - started
         return outcome
     exe = quarto or find_quarto()
-    if exe is None:
-        if plan.removed:
-            record.save()
-        raise QuartoMissingError()
     try:
+        if exe is None:
+            raise QuartoMissingError()
         require_version(exe)
-    except QuartoVersionError:
+    except QuartoMissingError:  # also a Quarto older than 1.10
         if plan.removed:
             record.save()
         raise

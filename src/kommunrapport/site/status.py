@@ -130,12 +130,16 @@ def published_periods(model: Kommunmodell, requested: Iterable[str] | None = Non
     return out
 
 
+def _published_rows(model: Kommunmodell, requested: Iterable[str] | None) -> list[NarrativeStatus]:
+    return narrative_status(model, published_periods(model, requested))
+
+
 def publish_blockers(
     model: Kommunmodell, requested: Iterable[str] | None = None
 ) -> list[NarrativeStatus]:
     """The narratives that stop ``build --publish``: every unfinished text of every period
     that the build publishes (:func:`published_periods`), not only the requested ones."""
-    return unfinished_narratives(model, published_periods(model, requested))
+    return [r for r in _published_rows(model, requested) if not r.done]
 
 
 def review_blockers(
@@ -143,7 +147,18 @@ def review_blockers(
 ) -> list[NarrativeStatus]:
     """The narratives of the published periods that still have a review comment (they stop
     ``build --publish`` whatever their status)."""
-    return [r for r in narrative_status(model, published_periods(model, requested)) if r.reviews]
+    return [r for r in _published_rows(model, requested) if r.reviews]
+
+
+def publish_refusal(model: Kommunmodell, requested: Iterable[str] | None = None) -> str | None:
+    """Why ``build --publish`` may not publish, in Swedish (the unfinished texts, then the
+    review comments left, of every published period), or None. The files are read once."""
+    rows = _published_rows(model, requested)
+    unfinished = [r for r in rows if not r.done]
+    reviews = [r for r in rows if r.reviews]
+    parts = [describe_unfinished(unfinished, model.paths)] if unfinished else []
+    parts += [describe_reviews(reviews, model.paths)] if reviews else []
+    return "\n".join(parts) or None
 
 
 def describe_reviews(rows: Sequence[NarrativeStatus], paths: ProjectPaths) -> str:

@@ -213,7 +213,7 @@ def _comment_free(text: str, first_line: int, found: list[Finding]) -> str:
         i = end + 3
 
 
-def _tag_findings(text: str, first_line: int, found: list[Finding], where: str) -> None:
+def _tag_findings(text: str, first_line: int, found: list[Finding]) -> None:
     lines = set()
     for m in _TAG.finditer(text):
         line = _line_at(text, m.start(), first_line)
@@ -226,7 +226,7 @@ def _tag_findings(text: str, first_line: int, found: list[Finding], where: str) 
             Finding(
                 line,
                 _short(snippet),
-                f"rå HTML är inte tillåten {where}; skriv texten i Markdown "
+                "rå HTML är inte tillåten i en text; skriv texten i Markdown "
                 "(en kommentar <!-- … --> går bra).",
             )
         )
@@ -236,7 +236,7 @@ def raw_html_findings(body: str, first_line: int = 1) -> list[Finding]:
     """Raw HTML (other than plain comments), raw blocks and code cells in a body."""
     found: list[Finding] = []
     text = _comment_free(_code_free(body, first_line, found), first_line, found)
-    _tag_findings(text, first_line, found, "i en text")
+    _tag_findings(text, first_line, found)
     return sorted(found, key=lambda f: f.line)
 
 

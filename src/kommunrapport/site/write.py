@@ -382,13 +382,11 @@ def check_review_filter(paths: ProjectPaths, sites: Sequence[PeriodSite]) -> Non
     """When a page of the site has a review comment (``<!-- granskning: … -->``), the
     project's filter that takes them out of every page must be listed in ``_quarto.yml``
     and be the one kommunrapport ships; else :class:`SiteError` says how to mend it."""
-    with_reviews = [
-        c.narrative
+    if not any(
+        c.narrative is not None and review_comments(c.narrative.source)
         for ps in sites
         for c in ps.chapters
-        if c.narrative is not None and review_comments(c.narrative.source)
-    ]
-    if not with_reviews:
+    ):
         return
     rel = paths.relative(paths.review_filter_file)
     config = paths.relative(paths.quarto_config)

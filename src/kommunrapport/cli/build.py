@@ -104,6 +104,15 @@ def build(
             help="Rendera bara detta format: html, docx eller pdf (kan upprepas; standard: alla).",
         ),
     ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--tidsgrans",
+            metavar="SEKUNDER",
+            help="Stoppa ett jobb som har kört så här många sekunder och rapportera det som "
+            "misslyckat (standard: bygg.tidsgrans i params/perioder.yml, annars 900).",
+        ),
+    ] = None,
     wait: Annotated[
         float | None,
         typer.Option(
@@ -120,13 +129,17 @@ def build(
 
     if engine not in ("snabb", "kernel"):
         raise fail(f"okänd motor '{engine}' (välj snabb eller kernel).", ExitCode.USAGE)
+    if time_limit is not None and not 0 < time_limit < float("inf"):
+        raise fail("--tidsgrans ska vara ett antal sekunder större än 0.", ExitCode.USAGE)
     if publish and formats:
         raise fail("--publish renderar alla format; ange inte --format.", ExitCode.USAGE)
     try:
         paths = paths_for(root)
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None
-    options = _Options(period, namnd, jobs, force, fail_fast, no_render, publish, engine, formats)
+    options = _Options(
+        period, namnd, jobs, force, fail_fast, no_render, publish, engine, formats, time_limit
+    )
     try:
         with build_lock(paths, wait=wait, on_wait=lambda m: out.print(m, markup=False)):
             _build(paths, options)
@@ -148,6 +161,7 @@ class _Options:
     publish: bool
     engine: str
     formats: list[str] | None
+    time_limit: float | None
 
 
 def _build(paths: ProjectPaths, o: _Options) -> None:
@@ -197,6 +211,7 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
             fail_fast=fail_fast,
             engine="kernel" if engine == "kernel" else "snabb",
             reporter=reporter,
+            time_limit=o.time_limit,
         )
     except KommunrapportError as exc:
         raise fail(str(exc), ExitCode.USAGE) from None

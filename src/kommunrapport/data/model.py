@@ -299,8 +299,20 @@ class Period(Frozen):
         return int(self.id[5:])
 
 
+DEFAULT_TIME_LIMIT_SECONDS = 900
+"""A job's time limit when neither ``build --tidsgrans`` nor ``bygg.tidsgrans`` sets one."""
+
+
+class Bygg(Frozen):
+    """How the project's jobs are run (``bygg:`` in params/perioder.yml)."""
+
+    tidsgrans: float = Field(default=DEFAULT_TIME_LIMIT_SECONDS, gt=0, le=7 * 24 * 3600)
+    """Seconds one job (a nämnd's notebook for a period) may run before it is stopped."""
+
+
 class Perioder(Frozen):
     perioder: list[Period] = Field(min_length=1)
+    bygg: Bygg = Field(default_factory=Bygg)
 
 
 # --- the nämnd's own tables (data/egna/<nämnd>/<namn>.yml) ----------------------------

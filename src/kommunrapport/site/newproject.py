@@ -130,6 +130,9 @@ def _perioder_yml(year: int) -> str:
 #     namnder:
 #       - id: kfn                             # nämndens id i data/kommun.yml
 #         jamforelsegrupp: G...               # valfritt: en Kolada-grupp (Liknande kommuner)
+#
+# bygg:
+#   tidsgrans: 900                            # valfritt: sekunder ett jobb får köra
 perioder: []
 """
 

@@ -33,3 +33,15 @@ def make_example_copy(parent: Path, *, with_reports: bool = True) -> ProjectPath
             shutil.copy2(source, target / name)
     (target / "reports").mkdir(exist_ok=True)
     return ProjectPaths(target)
+
+
+def append_template_cell(paths: ProjectPaths, source: str, *tags: str) -> int:
+    """Append a code cell to the nämnd template; its index in the executed notebook
+    (papermill adds the injected-parameters cell after the parameters cell)."""
+    import nbformat
+
+    template = paths.template("namnd")
+    nb = nbformat.read(template, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": list(tags)}))
+    nbformat.write(nb, template)
+    return len(nb.cells)  # +1 for the injected cell, -1 for an index from 0

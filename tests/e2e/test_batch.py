@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests_support import append_template_cell
 from typer.testing import CliRunner
 
 from kommunrapport.batch.runner import BuildReport, build
@@ -177,6 +178,34 @@ def test_what_invalidates_a_job(minimal_project: ProjectPaths) -> None:
     assert set(statuses(run(minimal_project, force=True)).values()) == {"klar"}
     minimal_project.executed_notebook("2022-08", "sn").unlink()
     assert statuses(run(minimal_project))["2022-08/sn"] == "klar"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["snabb", "kernel"])
+def test_a_cell_expected_to_raise_does_not_fail_the_job(
+    minimal_project: ProjectPaths, engine: Any
+) -> None:
+    append_template_cell(minimal_project, "1 / 0", "raises-exception")
+    append_template_cell(minimal_project, "print('efter felet')")
+    report = run(minimal_project, namnder=["bun"], engine=engine)
+    assert statuses(report) == {"2022-08/bun": "klar"}
+    executed = minimal_project.executed_notebook("2022-08", "bun")
+    assert [o["ename"] for o in outputs(executed) if o["output_type"] == "error"] == [
+        "ZeroDivisionError"
+    ]
+    assert "efter felet" in text_of(executed)
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    assert not any("papermill-error-cell-tag" in c["metadata"].get("tags", []) for c in nb["cells"])
+    # a cell not tagged so still fails the job
+    append_template_cell(minimal_project, "1 / 0")
+    report = run(minimal_project, namnder=["bun"], engine=engine)
+    assert [(r.cell, r.error) for r in report.failed] == [
+        (f"cell {len(nb['cells'])} (In [{_count(nb) + 1}])", "ZeroDivisionError: division by zero")
+    ]
+
+
+def _count(nb: dict[str, Any]) -> int:
+    return max(c.get("execution_count") or 0 for c in nb["cells"])
 
 
 @pytest.mark.slow

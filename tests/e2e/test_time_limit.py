@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
+from tests_support import append_template_cell
 from typer.testing import CliRunner
 
 from kommunrapport.batch import runner, timelimit
@@ -40,16 +40,6 @@ if namnd == "sn":
         except BaseException:
             pass
 """
-
-
-def add_cell(paths: ProjectPaths, source: str) -> int:
-    """Append a code cell to the nämnd template; its index in the executed notebook
-    (papermill adds the injected-parameters cell after the parameters cell)."""
-    template = paths.notebooks_dir / "namnd.ipynb"
-    nb = nbformat.read(template, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(source))
-    nbformat.write(nb, template)
-    return len(nb.cells)  # +1 for the injected cell, -1 for index from 0
 
 
 def run(paths: ProjectPaths, **kwargs: Any) -> BuildReport:
@@ -90,7 +80,7 @@ def test_a_job_past_its_limit_fails_in_its_cell_and_the_others_go_on(
     assert run(minimal_project, engine=engine).ok
     earlier = minimal_project.executed_notebook("2022-08", "sn").read_bytes()
     pid_file = minimal_project.notebooks_dir / "sn.pid"
-    index = add_cell(minimal_project, HANG)
+    index = append_template_cell(minimal_project, HANG)
 
     report = run(minimal_project, engine=engine, time_limit=4)
 
@@ -120,7 +110,7 @@ def test_a_job_that_will_not_stop_is_killed_with_what_it_started(
     earlier = minimal_project.executed_notebook("2022-08", "sn").read_bytes()
     pid_file = minimal_project.notebooks_dir / "sn.pid"
     monkeypatch.setattr(runner, "KILL_GRACE_SECONDS", 1.0)
-    index = add_cell(minimal_project, STUBBORN)
+    index = append_template_cell(minimal_project, STUBBORN)
 
     report = run(minimal_project, time_limit=3)
 
@@ -137,7 +127,9 @@ def test_a_job_that_will_not_stop_is_killed_with_what_it_started(
 
 
 def test_the_limit_comes_from_the_command_or_the_project(minimal_project: ProjectPaths) -> None:
-    add_cell(minimal_project, 'if namnd == "sn":\n    import time\n    time.sleep(3600)\n')
+    append_template_cell(
+        minimal_project, 'if namnd == "sn":\n    import time\n    time.sleep(3600)\n'
+    )
     params = minimal_project.params_file
     params.write_text(params.read_text(encoding="utf-8") + "bygg:\n  tidsgrans: 3\n", "utf-8")
     root = str(minimal_project.root)

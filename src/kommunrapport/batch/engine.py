@@ -21,12 +21,15 @@ a test runs both on the same notebooks (``tests/e2e/test_engine_parity.py``):
   runs; an empty cell is not run and gets no execution count;
 - cells are compiled by ipykernel's compiler, so a SyntaxError names the cell the same
   way, and ``metadata.language_info`` is the kernel's;
+- there is no standard input: ``input()`` and ``getpass()`` raise ipykernel's error;
 - past the job's deadline (:mod:`kommunrapport.batch.timelimit`) the running cell is
   stopped with :class:`~kommunrapport.batch.timelimit.TimeLimitExceeded`.
 """
 
 from __future__ import annotations
 
+import builtins
+import getpass
 import io
 import sys
 from collections.abc import Callable, Iterator
@@ -36,6 +39,7 @@ from typing import Any, TextIO, cast
 from ipykernel.compiler import XCachingCompiler
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
+from IPython.core.error import StdinNotImplementedError
 from IPython.core.interactiveshell import InteractiveShell
 from nbformat import NotebookNode
 from papermill.engines import Engine, papermill_engines
@@ -175,7 +179,7 @@ class _Stream(io.TextIOBase):
 
     @property
     def encoding(self) -> str:  # type: ignore[override]  # read-only, as on sys.stdout
-        return "utf-8"
+        return "UTF-8"
 
     def writable(self) -> bool:
         return True
@@ -263,14 +267,18 @@ class _Shell(InteractiveShell):
 
     @contextmanager
     def streams(self) -> Iterator[None]:
-        """Standard output and error for the whole notebook (see :class:`_Stream`)."""
-        saved = sys.stdout, sys.stderr
+        """Standard output and error for the whole notebook (see :class:`_Stream`), and no
+        standard input: ``input()`` and ``getpass()`` raise as in a kernel whose client
+        (papermill's) allows none."""
+        saved = sys.stdout, sys.stderr, builtins.input, getpass.getpass
         sys.stdout = cast(TextIO, _Stream(self, "stdout", saved[0]))
         sys.stderr = cast(TextIO, _Stream(self, "stderr", saved[1]))
+        builtins.input = _no_input
+        getpass.getpass = _no_getpass
         try:
             yield
         finally:
-            sys.stdout, sys.stderr = saved
+            sys.stdout, sys.stderr, builtins.input, getpass.getpass = saved
 
     def run_captured(
         self, source: str, deadline: timelimit.Deadline | None = None
@@ -298,6 +306,18 @@ class _Shell(InteractiveShell):
         finally:
             self.sink = hook.sink = publisher.sink = None
         return sink.outputs, failed
+
+
+def _no_input(prompt: object = "") -> str:
+    raise StdinNotImplementedError(
+        "raw_input was called, but this frontend does not support input requests."
+    )
+
+
+def _no_getpass(prompt: str = "Password: ", stream: TextIO | None = None) -> str:
+    raise StdinNotImplementedError(
+        "getpass was called, but this frontend does not support input requests."
+    )
 
 
 def new_shell() -> _Shell:

@@ -85,6 +85,15 @@ NOTEBOOKS: dict[str, list[Any]] = {
         code("raise ValueError('bad value')"),
         code("print('never')"),
     ],
+    "trad": [  # a thread's output goes to the cell running when it writes, as in a kernel
+        code(
+            "import logging, threading, time\n"
+            "def late():\n    time.sleep(1)\n    print('thread says')\n"
+            "    logging.getLogger().warning('thread logs')\n"
+            "threading.Thread(target=late).start()"
+        ),
+        code("time.sleep(2.5)\nprint('b done')"),
+    ],
     "sys_exit": [
         code("import sys\nprint('bye')\nsys.exit(0)"),
         code("print('after exit')"),
@@ -209,6 +218,9 @@ def test_output_is_in_the_cell_that_wrote_it(executed: dict[tuple[str, str], Any
     assert got[3]["streams"] == {"stdout": "shell\r\n"}  # through a pty, as in a kernel
     assert got[5]["streams"] == {"stdout": "from thread\n"}
     assert got[8]["streams"] == {"stdout": "'hidden\\n' bun\n"}
+    later = cells(executed, "trad")
+    assert later[0]["streams"] == {}
+    assert later[1]["streams"] == {"stdout": "thread says\nb done\n", "stderr": "thread logs\n"}
 
 
 def test_stdout_and_stderr_keep_the_order_they_were_written_in(

@@ -136,7 +136,7 @@ def test_the_limit_comes_from_the_command_or_the_project(minimal_project: Projec
 
     result = CliRunner().invoke(app, ["build", "--rot", root, "--no-render"])
     assert result.exit_code == ExitCode.BUILD_FAILED, result.output
-    assert "tidsgränsen på 3 s överskreds i cell" in result.output
+    assert "2022-08/sn: tidsgränsen på 3 s överskreds i cell" in result.output
 
     result = CliRunner().invoke(app, ["build", "--rot", root, "--no-render", "--tidsgrans", "2.5"])
     assert result.exit_code == ExitCode.BUILD_FAILED, result.output

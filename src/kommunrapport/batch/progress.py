@@ -97,7 +97,7 @@ def failure_lines(report: BuildReport, paths: ProjectPaths) -> list[str]:
     """Each failed job in full (the table may wrap a long path): where, what, which file."""
     lines = []
     for r in report.failed:
-        lines.append(f"{r.job.key}: {r.cell or ''} {r.error or ''}".rstrip())
+        lines.append(f"{r.job.key}: " + " ".join(p for p in (r.cell, r.error) if p))
         if r.notebook is not None:
             lines.append(f"  öppna {paths.relative(r.notebook)} för att se felet i sitt sammanhang")
     return lines

@@ -153,3 +153,20 @@ def test_a_bad_limit_is_refused(minimal_project: ProjectPaths) -> None:
     assert result.exit_code == ExitCode.DATA_INVALID, result.output
     assert "perioder.yml" in result.output
     assert "tidsgrans" in result.output
+
+
+def test_a_job_whose_process_dies_fails_alone(minimal_project: ProjectPaths) -> None:
+    assert run(minimal_project).ok
+    earlier = minimal_project.executed_notebook("2022-08", "sn").read_bytes()
+    append_template_cell(minimal_project, 'if namnd == "sn":\n    import os\n    os._exit(3)')
+
+    report = run(minimal_project, jobs=1)  # one at a time: the next job needs a new process
+
+    results = by_key(report)
+    assert results["2022-08/bun"].status == "klar"
+    assert (results["2022-08/sn"].status, results["2022-08/sn"].error) == (
+        "misslyckad",
+        "jobbets process avslutades oväntat (kod 3)",
+    )
+    assert minimal_project.executed_notebook("2022-08", "sn").read_bytes() == earlier
+    assert leftovers(minimal_project) == []

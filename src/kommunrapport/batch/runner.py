@@ -531,7 +531,7 @@ class _Pool:
                     if not r.process.is_alive():
                         self._receive(r)
                         r.process.join()
-                        done = r.result or _died(r)
+                        done = r.result or self._died(r)
                     elif r.overdue(now):
                         self._kill(r)
                         done = _killed(r, now)
@@ -582,18 +582,21 @@ class _Pool:
             except OSError:  # not yet its own group, or gone already
                 r.process.kill()
         r.process.join()
-        if pid is not None and r.result is None:
-            temporary_notebook(self.paths, r.job, pid).unlink(missing_ok=True)
+        self._clean_up(r)
 
+    def _died(self, r: _Running) -> JobResult:
+        self._clean_up(r)
+        return JobResult(
+            r.job,
+            "misslyckad",
+            seconds=time.monotonic() - r.started,
+            error=f"jobbets process avslutades oväntat (kod {r.process.exitcode})",
+        )
 
-def _died(r: _Running) -> JobResult:
-    code = r.process.exitcode
-    return JobResult(
-        r.job,
-        "misslyckad",
-        seconds=time.monotonic() - r.started,
-        error=f"jobbets process avslutades oväntat (kod {code})",
-    )
+    def _clean_up(self, r: _Running) -> None:
+        """A job that ended without a result leaves no notebook in progress behind."""
+        if r.process.pid is not None and r.result is None:
+            temporary_notebook(self.paths, r.job, r.process.pid).unlink(missing_ok=True)
 
 
 def _killed(r: _Running, now: float) -> JobResult:

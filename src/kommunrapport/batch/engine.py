@@ -97,8 +97,9 @@ class _DisplayIds:
         self.outputs.setdefault(display_id, []).append(node)
 
     def forget(self, nodes: list[NotebookNode]) -> None:
+        cleared = {id(n) for n in nodes}
         for display_id, shown in self.outputs.items():
-            self.outputs[display_id] = [n for n in shown if all(n is not c for c in nodes)]
+            self.outputs[display_id] = [n for n in shown if id(n) not in cleared]
 
 
 class _Sink:

@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import is_temporary_of
-from kommunrapport.data.paths import ProjectPaths
+from kommunrapport.data.paths import RUNNING_NOTEBOOK_SUFFIX, ProjectPaths
 
 
 class BuildBusyError(KommunrapportError):
@@ -70,8 +70,8 @@ def build_lock(
 # --- leftovers of an interrupted build ------------------------------------------------------
 
 _JOB = r"[a-z0-9][a-z0-9-]*"
-_RUNNING_NOTEBOOK = re.compile(rf"\.{_JOB}\.\d+\.tmp\.ipynb")
-"""The batch runner's notebook in progress: ``.<job>.<pid>.tmp.ipynb``."""
+_RUNNING_NOTEBOOK = re.compile(rf"\.{_JOB}\.\d+{re.escape(RUNNING_NOTEBOOK_SUFFIX)}")
+"""The batch runner's notebook in progress (:meth:`ProjectPaths.running_notebook`)."""
 _EXECUTED_OUTPUTS = re.compile(rf"(?:{_JOB}(?:_data|\.yml|\.ipynb|\.html)|_rapport\.yml)")
 """What the build writes under ``_executed/`` (and ``_executed/_rapport/``)."""
 

@@ -34,7 +34,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as connection_wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -46,6 +46,9 @@ from kommunrapport.content.opendata.tabell import OpenTable
 from kommunrapport.data.fsutil import replace_dir, staging_dir, write_atomic
 from kommunrapport.data.model import Kommunmodell
 from kommunrapport.data.paths import ROOT_ENV, ProjectPaths
+
+if TYPE_CHECKING:
+    from papermill.exceptions import PapermillExecutionError
 
 EngineName = Literal["snabb", "kernel"]
 Status = Literal["klar", "cachad", "misslyckad", "ej körd"]
@@ -150,11 +153,6 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def temporary_notebook(paths: ProjectPaths, job: Job, pid: int) -> Path:
-    """Where the job's process (``pid``) writes the notebook while it runs."""
-    return paths.executed_dir(job.period) / f".{job.name}.{pid}.tmp.ipynb"
-
-
 def _send(*message: Any) -> None:
     if _parent is not None:
         _parent.send(message)
@@ -178,7 +176,7 @@ def run_job(spec: _Spec) -> JobResult:
     out_dir = paths.executed_dir(job.period)
     out_dir.mkdir(parents=True, exist_ok=True)
     final = paths.executed_notebook(job.period, job.name)
-    tmp = temporary_notebook(paths, job, os.getpid())
+    tmp = paths.running_notebook(job.period, job.name, os.getpid())
     engine.set_cell_hook(lambda done, total, index: _send("cell", done, total, index))
     if spec.engine == "snabb":
         engine.register()
@@ -194,22 +192,15 @@ def run_job(spec: _Spec) -> JobResult:
         return JobResult(job, status, seconds, _peak_rss_mb(), attempts=attempts, **details)
 
     def failed(exc: PapermillExecutionError) -> JobResult:
-        failed = paths.failed_notebook(job.period, job.name)
+        kept = paths.failed_notebook(job.period, job.name)
         if tmp.exists():
-            os.replace(tmp, failed)
-        where = f"cell {exc.cell_index} (In [{exc.exec_count}])"
-        if exc.ename == timelimit.ENAME:
-            return result(
-                "misslyckad",
-                notebook=failed if failed.exists() else None,
-                error=f"{timelimit.message(spec.time_limit)} i {where}",
-            )
-        return result(
-            "misslyckad",
-            notebook=failed if failed.exists() else None,
-            cell=where,
-            error=f"{exc.ename}: {exc.evalue}",
-        )
+            os.replace(tmp, kept)
+        cell: str | None = f"cell {exc.cell_index} (In [{exc.exec_count}])"
+        error = f"{exc.ename}: {exc.evalue}"
+        if exc.ename == timelimit.ENAME:  # the message names the cell itself
+            cell, error = None, f"{timelimit.message(spec.time_limit)} i {cell}"
+        notebook = kept if kept.exists() else None
+        return result("misslyckad", notebook=notebook, cell=cell, error=error)
 
     while True:
         attempts += 1
@@ -273,8 +264,8 @@ def run_job(spec: _Spec) -> JobResult:
 
 def _only_expected_errors(notebook: Path) -> bool:
     """True when papermill failed the notebook only for errors in cells tagged
-    ``raises-exception`` (nbclient ran on after them; papermill still reports the first):
-    the notebook is then a success, and papermill's error banner is taken out of it."""
+    ``raises-exception`` (the engine ran on after them; papermill raises for any error
+    output): the notebook is then a success, and papermill's error banner is taken out."""
     import nbformat
     from papermill.execute import remove_error_markers
 
@@ -295,7 +286,7 @@ def _is_cell_timeout(exc: BaseException) -> bool:
     return isinstance(exc, CellTimeoutError)
 
 
-def _record_timeout(notebook: Path, limit: float) -> Any:
+def _record_timeout(notebook: Path, limit: float) -> PapermillExecutionError:
     """nbclient stopped a cell at the deadline: write the error into that cell, as the
     in-process engine does, and let papermill mark the notebook failed (its banner, its
     ``PapermillExecutionError``, which is returned)."""
@@ -527,9 +518,9 @@ class _Pool:
                 connection_wait(waitables, timeout=0.25)
                 now = time.monotonic()
                 for r in list(running):
+                    ended = not r.process.is_alive()  # first: then all it sent is in the pipe
                     self._receive(r)
-                    if not r.process.is_alive():
-                        self._receive(r)
+                    if ended:
                         r.process.join()
                         done = r.result or self._died(r)
                     elif r.overdue(now):
@@ -596,7 +587,9 @@ class _Pool:
     def _clean_up(self, r: _Running) -> None:
         """A job that ended without a result leaves no notebook in progress behind."""
         if r.process.pid is not None and r.result is None:
-            temporary_notebook(self.paths, r.job, r.process.pid).unlink(missing_ok=True)
+            self.paths.running_notebook(r.job.period, r.job.name, r.process.pid).unlink(
+                missing_ok=True
+            )
 
 
 def _killed(r: _Running, now: float) -> JobResult:

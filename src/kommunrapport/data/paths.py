@@ -17,6 +17,8 @@ STATE_HOME_ENV = "XDG_STATE_HOME"
 MARKER = Path("params") / "perioder.yml"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 WORKBOOK_NAME = "kommunrapport.xlsx"
+RUNNING_NOTEBOOK_SUFFIX = ".tmp.ipynb"
+"""How a notebook's name ends while a job's process writes it (``running_notebook``)."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,11 @@ class ProjectPaths:
 
     def failed_notebook(self, period: str, job: str) -> Path:
         return self.executed_dir(period) / f"{job}.failed.ipynb"
+
+    def running_notebook(self, period: str, job: str, pid: int) -> Path:
+        """Where the job's process ``pid`` writes the notebook while it runs:
+        ``.<job>.<pid>.tmp.ipynb``, renamed into place when the job succeeds."""
+        return self.executed_dir(period) / f".{job}.{pid}{RUNNING_NOTEBOOK_SUFFIX}"
 
     @property
     def lab_state_dir(self) -> Path:

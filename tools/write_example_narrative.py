@@ -345,12 +345,12 @@ def goals_text(c: Context) -> str:
 
 
 def economy_text(c: Context) -> str:
-    dev = number(c.figures.get("prognos_avvikelse_tkr", "0")) or 0.0
+    dev = number(c.figures.get("avvikelse_tkr", "0")) or 0.0
     year_end = c.period.typ == "årsredovisning"
     if year_end:
         first = (
-            f"Nämnden redovisar ett utfall på {m('prognos_tkr')} mot budgeten {m('budget_tkr')}, "
-            f"en avvikelse på {m('prognos_avvikelse_tkr')}."
+            f"Nämnden redovisar ett utfall på {m('utfall_tkr')} mot budgeten {m('budget_tkr')}, "
+            f"en avvikelse på {m('avvikelse_tkr')}."
         )
     else:
         first = (
@@ -453,9 +453,9 @@ def control_text(c: Context) -> str:
 
 
 def summary_text(c: Context) -> str:
-    dev = number(c.figures.get("prognos_avvikelse_tkr", "0")) or 0.0
+    dev = number(c.figures.get("avvikelse_tkr", "0")) or 0.0
     if c.period.typ == "årsredovisning":
-        econ = f"Året slutade med en avvikelse mot budget på {m('prognos_avvikelse_tkr')}."
+        econ = f"Året slutade med en avvikelse mot budget på {m('avvikelse_tkr')}."
     else:
         econ = (
             "Nämnden prognostiserar en avvikelse mot budget på "

@@ -30,7 +30,7 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Kommunmodell:
 def test_drift_deviation_is_budget_minus_prognos(model: Kommunmodell) -> None:
     d = drift_namnd(model, "2022-08", "a")
     assert [(r.namn, r.avvikelse) for r in d.rader] == [("X", -100.0), ("Y", 50.0)]
-    assert d.summa.budget == 1500 and d.summa.prognos == 1550 and d.summa.avvikelse == -50
+    assert d.summa.budget == 1500 and d.summa.helar == 1550 and d.summa.avvikelse == -50
     assert d.summa.forbrukat == pytest.approx(60.0)
     table = NamndRapport(model, "2022-08", "a").drift()
     assert table.headings == [

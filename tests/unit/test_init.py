@@ -131,7 +131,7 @@ def test_check_on_a_fresh_project_says_what_to_fill_in_next(tmp_path: Path) -> N
     order = [
         "Att göra härnäst",
         "1. Skriv in nämnderna i data/kommun.yml",
-        "2. Skriv vision, mandatperiod",
+        "2. Skriv kommunfullmäktiges inriktningsmål",
         "3. Skriv nämndmålen",
         "4. Ange perioderna",
         "5. För in nämndernas siffror i data/driftredovisning.csv, data/aktiviteter.csv",
@@ -152,7 +152,7 @@ def test_next_steps_follow_the_project_as_it_is_filled(tmp_path: Path) -> None:
     )
     steps = next_steps(paths)
     assert not any("kommun.yml" in s for s in steps)
-    assert steps[0].startswith("Skriv vision")
+    assert steps[0].startswith("Skriv kommunfullmäktiges inriktningsmål")
 
 
 def test_data_readme_carries_the_registrys_requirements() -> None:

@@ -30,6 +30,7 @@ def outcomes(paths: ProjectPaths) -> pd.DataFrame:
         DATASETS["indikatorutfall"], read_table_text(path, path.name), path.name
     )
     assert problems == []
+    assert frame is not None
     if "status" not in frame:
         frame["status"] = None
     frame["status"] = frame["status"].where(frame["status"].notna(), None)

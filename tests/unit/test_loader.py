@@ -81,11 +81,11 @@ CASES = [
     ),
     Case(
         "misspelt column",
-        lambda p: _replace(_d(p, "driftredovisning.csv"), "budget,utfall", "budgt,utfall"),
+        lambda p: _replace(_d(p, "driftredovisning.csv"), "budget,utfall", "budget,utfal"),
         "data/driftredovisning.csv",
         1,
-        "budget",
-        ("saknas", "budgt"),
+        "utfall",
+        ("saknas", "utfal"),
     ),
     Case(
         "non-numeric value",
@@ -222,6 +222,14 @@ CASES = [
         None,
         None,
         ("saknas",),
+    ),
+    Case(
+        "misspelt optional column",
+        lambda p: _replace(_d(p, "driftredovisning.csv"), "budget,utfall", "budgt,utfall"),
+        "data/driftredovisning.csv",
+        1,
+        "budgt",
+        ("okänd kolumn 'budgt'", "menade du 'budget'"),
     ),
 ]
 

@@ -98,7 +98,7 @@ def test_nämnd_scaffold_has_the_headings_questions_and_embeds(project: ProjectP
     assert n.words == 0 and len(n.unwritten) == len(n.headings)
     assert set(_embeds(text)) == set(NAMND_LABELS)
     assert all(s.target.startswith("_executed/bun.ipynb#") for s in n.shortcodes)
-    assert "{{{< meta nyckeltal.prognos_avvikelse_tkr >}}}" in text
+    assert "{{{< meta nyckeltal.budget_tkr >}}}" in text
     assert "sjukfranvaro_procent" in text
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,18 +220,54 @@ def validate_jobs(model: Kommunmodell, jobs: Iterable[Job]) -> None:
 
 
 def notebook_source(paths: ProjectPaths, job: Job, model: Kommunmodell) -> Any:
-    """The template to execute: its path, or (for a nämnd with own tables) the template with
-    one cell per own table added after the cell ``egna-tabeller`` (or at the end)."""
+    """The template to execute: its path, or the template changed for the job: one cell per
+    own table of a nämnd added after the cell ``egna-tabeller`` (or at the end), and the
+    captions of the report's kind (:func:`kommunrapport.content.labels.captions`) set where
+    a cell has the default caption (a caption the kommun wrote itself is kept)."""
     from kommunrapport.content import egna
-    from kommunrapport.content.labels import EGNA_ANCHOR
+    from kommunrapport.content import period as per
+    from kommunrapport.content.labels import EGNA_ANCHOR, TEMPLATE_LABELS, captions
 
     template = paths.template(job.template)
-    if job.namnd is None or not model.egna_tabeller(job.namnd):
+    own = model.egna_tabeller(job.namnd) if job.namnd is not None else ()
+    wanted = captions(job.template, per.is_full_year(per.period(model, job.period)))
+    if not own and not wanted:
         return str(template)
     import nbformat
 
     nb = nbformat.read(str(template), as_version=4)  # type: ignore[no-untyped-call]
-    at = next((i + 1 for i, c in enumerate(nb.cells) if c.get("id") == EGNA_ANCHOR), len(nb.cells))
-    added = egna.cells(model, job.namnd)
-    nb.cells[at:at] = [nbformat.from_dict(c) for c in added]  # type: ignore[no-untyped-call]
+    defaults = TEMPLATE_LABELS.get(job.template, {})
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.source = _with_caption(str(cell.source), wanted, defaults)
+    if own and job.namnd is not None:
+        at = next(
+            (i + 1 for i, c in enumerate(nb.cells) if c.get("id") == EGNA_ANCHOR), len(nb.cells)
+        )
+        added = egna.cells(model, job.namnd)
+        nb.cells[at:at] = [nbformat.from_dict(c) for c in added]  # type: ignore[no-untyped-call]
     return nb
+
+
+_CAPTION_LINE = re.compile(r"^(#\|\s*(?:tbl|fig)-cap:\s*)(.*?)\s*$")
+_LABEL_LINE = re.compile(r"^#\|\s*label:\s*(\S+)\s*$")
+
+
+def _with_caption(source: str, wanted: Mapping[str, str], defaults: Mapping[str, str]) -> str:
+    """``source`` with its caption option replaced by ``wanted[label]`` when the cell's label
+    is there and its caption is the template's default for the label."""
+    lines = source.split("\n")
+    label = next((m.group(1) for line in lines if (m := _LABEL_LINE.match(line))), None)
+    if label is None or label not in wanted:
+        return source
+    for i, line in enumerate(lines):
+        m = _CAPTION_LINE.match(line)
+        if m and _unquoted(m.group(2)) == defaults.get(label):
+            lines[i] = m.group(1) + json.dumps(wanted[label], ensure_ascii=False)
+    return "\n".join(lines)
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value

@@ -24,6 +24,11 @@ class Aktivitet:
     kommentar: str
 
 
+def _text(value: object) -> str:
+    """An optional text cell: "" when empty."""
+    return "" if value is None or fmt.is_missing(value) else str(value)
+
+
 def aktiviteter(model: Kommunmodell, period_id: str, namnd_id: str) -> list[Aktivitet]:
     """The nämnd's activities in the period, ordered by nämndmål (as in the goal chain)."""
     per.period(model, period_id)
@@ -38,10 +43,10 @@ def aktiviteter(model: Kommunmodell, period_id: str, namnd_id: str) -> list[Akti
             str(r["namndmal"]),
             names.get(str(r["namndmal"]), str(r["namndmal"])),
             str(r["beskrivning"]),
-            str(r["ansvarig"]),
+            _text(r["ansvarig"]),
             r["slutdatum"] if isinstance(r["slutdatum"], date) else None,
             str(r["status"]),
-            "" if fmt.is_missing(r["kommentar"]) or r["kommentar"] is None else str(r["kommentar"]),
+            _text(r["kommentar"]),
         )
         for _, r in t.iterrows()
     ]
@@ -49,12 +54,16 @@ def aktiviteter(model: Kommunmodell, period_id: str, namnd_id: str) -> list[Akti
 
 
 def aktivitet_tabell(acts: list[Aktivitet]) -> Tabell:
+    """One row per activity. Ansvarig and slutdatum are optional: an empty one is an empty
+    cell, and a column that no activity fills is left out."""
+    ansvarig = any(a.ansvarig for a in acts)
+    slutdatum = any(a.slutdatum for a in acts)
     rows = tuple(
         (
             a.namndmal_namn,
             a.beskrivning,
-            a.ansvarig,
-            a.slutdatum.isoformat() if a.slutdatum else fmt.MISSING,
+            *((a.ansvarig,) if ansvarig else ()),
+            *((a.slutdatum.isoformat() if a.slutdatum else "",) if slutdatum else ()),
             a.status[:1].upper() + a.status[1:],
             a.kommentar or fmt.MISSING,
         )
@@ -64,8 +73,8 @@ def aktivitet_tabell(acts: list[Aktivitet]) -> Tabell:
         (
             Kolumn.text("Nämndmål"),
             Kolumn.text("Aktivitet"),
-            Kolumn.text("Ansvarig"),
-            Kolumn.text("Slutdatum"),
+            *((Kolumn.text("Ansvarig"),) if ansvarig else ()),
+            *((Kolumn.text("Slutdatum"),) if slutdatum else ()),
             Kolumn.text("Status"),
             Kolumn.text("Kommentar"),
         ),

@@ -266,14 +266,14 @@ def _cost_label(kind: str, value: float) -> str:
 
 def drift_chart(d: Drift) -> Figure | None:
     """The chart of :func:`drift_figur` as a matplotlib figure (None without rows)."""
-    rows = [r for r in d.rader if r.budget is not None or r.prognos is not None]
+    rows = [r for r in d.rader if r.budget is not None or r.helar is not None]
     if not rows:
         return None
     second = "Utfall" if d.full_year else "Prognos"
     height = 0.8 + 0.55 * len(rows)
     fig = new_figure(height)
     budget = [net_cost(d, r.budget) for r in rows]
-    outcome = [net_cost(d, r.prognos) for r in rows]
+    outcome = [net_cost(d, r.helar) for r in rows]
     texts = [_cost_label("Budget", b) for b in budget] + [_cost_label(second, p) for p in outcome]
     ax = _bar_labels(fig, height, texts)
     ys = list(range(len(rows)))[::-1]
@@ -297,7 +297,7 @@ def drift_chart(d: Drift) -> Figure | None:
 def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
     """Budget and prognos (utfall for the full year) side by side per row, in tkr, as net
     costs: a verksamhet with a net income has its bars left of zero, labelled "intäkt"."""
-    rows = [r for r in d.rader if r.budget is not None or r.prognos is not None]
+    rows = [r for r in d.rader if r.budget is not None or r.helar is not None]
     if not rows:
         return None
     png = render(lambda: _required(drift_chart(d)))
@@ -305,7 +305,7 @@ def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
     basis = "utfallet" if d.full_year else "prognosen för helåret"
     alt = (
         f"Liggande stapeldiagram över budget och {basis} per {what} i tkr. "
-        f"Totalt är {basis} {fmt.tkr(s.prognos)} mot budgeten {fmt.tkr(s.budget)}, "
+        f"Totalt är {basis} {fmt.tkr(s.helar)} mot budgeten {fmt.tkr(s.budget)}, "
         f"en avvikelse på {fmt.tkr(s.avvikelse, sign=True)}."
     )
     devs = [r for r in rows if r.avvikelse is not None]
@@ -318,7 +318,7 @@ def drift_figur(d: Drift, what: str = "verksamhet") -> Figur | None:
     incomes = [
         r.namn
         for r in rows
-        if fmt.rounded(net_cost(d, r.prognos if r.prognos is not None else r.budget)) < 0
+        if fmt.rounded(net_cost(d, r.helar if r.helar is not None else r.budget)) < 0
     ]
     if incomes:
         alt += f" Nettointäkt (intäkterna är större än kostnaderna): {fmt.join_words(incomes)}."

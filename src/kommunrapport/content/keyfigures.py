@@ -1,10 +1,12 @@
 """Key figures: the numbers an analyst cites in the narrative, by stable snake_case names.
 
 The batch runner calls :func:`compute` after executing a report's notebook and writes the
-result next to it; narrative cites ``{{< meta nyckeltal.<key> >}}``. Every key in
-:data:`KEYS_NAMND` / :data:`KEYS_KOMMUN` is always present (value None and text
-:data:`MISSING_TEXT` when it cannot be computed), so a reference never breaks because data
-is missing. ``value`` is rounded as ``text`` is, so the two always agree.
+result next to it; narrative cites ``{{< meta nyckeltal.<key> >}}``. Every key of
+:func:`namnd_keys` / :func:`kommun_keys` for the report's kind is always present (value None
+and text :data:`MISSING_TEXT` when it cannot be computed), so a reference never breaks because
+data is missing. An årsredovisning has no prognos: the keys of :data:`PROGNOS_KEYS` exist only
+in a delårs- or tertialrapport, and ``avvikelse_tkr`` is the avvikelse in every kind.
+``value`` is rounded as ``text`` is, so the two always agree.
 """
 
 from __future__ import annotations
@@ -40,10 +42,17 @@ NAMND_SPECS: Final[dict[str, _Spec]] = {
     "namnd_namn": _Spec("Nämndens namn", "text"),
     "period_titel": _Spec("Rapportens titel", "text"),
     "budget_tkr": _Spec("Nämndens budget för året (nettokostnad), tkr", "tkr"),
-    "utfall_tkr": _Spec("Utfall hittills i år, tkr", "tkr"),
-    "prognos_tkr": _Spec("Prognos för helåret (i årsredovisningen: utfall), tkr", "tkr"),
+    "utfall_tkr": _Spec("Utfall hittills i år (i årsredovisningen: årets utfall), tkr", "tkr"),
+    "avvikelse_tkr": _Spec(
+        "Avvikelse mot budget för helåret (i delårsrapporten enligt prognosen); "
+        "positivt = överskott, tkr",
+        "tkr+",
+    ),
+    "prognos_tkr": _Spec("Prognos för helåret, tkr (inte i årsredovisningen)", "tkr"),
     "prognos_avvikelse_tkr": _Spec(
-        "Avvikelse mot budget för helåret; positivt = överskott, tkr", "tkr+"
+        "Avvikelse mot budget enligt prognosen för helåret; positivt = överskott, tkr "
+        "(inte i årsredovisningen: där heter den avvikelse_tkr)",
+        "tkr+",
     ),
     "utfall_andel_av_budget_procent": _Spec(
         "Utfall hittills som andel av årsbudgeten, %", "procent"
@@ -51,9 +60,13 @@ NAMND_SPECS: Final[dict[str, _Spec]] = {
     "andel_av_aret_procent": _Spec("Andel av året som perioden omfattar, %", "procent"),
     "investering_budget_tkr": _Spec("Investeringsbudget för året, tkr", "tkr"),
     "investering_utfall_tkr": _Spec("Investeringar hittills i år, tkr", "tkr"),
-    "investering_prognos_tkr": _Spec("Investeringar, prognos för helåret, tkr", "tkr"),
+    "investering_prognos_tkr": _Spec(
+        "Investeringar, prognos för helåret, tkr (inte i årsredovisningen)", "tkr"
+    ),
     "investering_avvikelse_tkr": _Spec(
-        "Investeringar: budget − prognos; positivt = lägre utgift, tkr", "tkr+"
+        "Investeringar: budget − årets utfall (i delårsrapporten: − prognosen); "
+        "positivt = lägre utgift, tkr",
+        "tkr+",
     ),
     "intakter_tkr": _Spec("Intäkter hittills i år (ekonomisk sammanfattning), tkr", "tkr"),
     "kostnader_tkr": _Spec("Kostnader hittills i år (ekonomisk sammanfattning), tkr", "tkr"),
@@ -161,6 +174,25 @@ KOMMUN_SPECS: Final[dict[str, _Spec]] = {
 KEYS_NAMND: Final[tuple[str, ...]] = tuple(NAMND_SPECS)
 KEYS_KOMMUN: Final[tuple[str, ...]] = tuple(KOMMUN_SPECS)
 
+ARSREDOVISNING_KEYS: Final[dict[str, str]] = {
+    "prognos_tkr": "utfall_tkr",
+    "prognos_avvikelse_tkr": "avvikelse_tkr",
+    "investering_prognos_tkr": "investering_utfall_tkr",
+}
+"""Each key of a report with a prognos for the full year (a delårs- or tertialrapport), and
+the key an årsredovisning (which has no prognos) has in its place."""
+PROGNOS_KEYS: Final = frozenset(ARSREDOVISNING_KEYS)
+
+
+def namnd_keys(full_year: bool) -> tuple[str, ...]:
+    """The nämnd's keys in a report of this kind (an årsredovisning has no prognos keys)."""
+    return tuple(k for k in KEYS_NAMND if not (full_year and k in PROGNOS_KEYS))
+
+
+def kommun_keys(full_year: bool) -> tuple[str, ...]:
+    """The kommun's keys (the same in every kind of report)."""
+    return tuple(k for k in KEYS_KOMMUN if not (full_year and k in PROGNOS_KEYS))
+
 
 def _figure(spec: _Spec, value: Value) -> KeyFigure:
     if value is None or (not isinstance(value, str) and fmt.is_missing(value)):
@@ -184,11 +216,13 @@ def _figure(spec: _Spec, value: Value) -> KeyFigure:
     return KeyFigure(out, show(v), spec.description)
 
 
-def _build(specs: dict[str, _Spec], values: dict[str, Value]) -> dict[str, KeyFigure]:
+def _build(
+    specs: dict[str, _Spec], values: dict[str, Value], keys: tuple[str, ...]
+) -> dict[str, KeyFigure]:
     unknown = set(values) - set(specs)
     if unknown:  # pragma: no cover - a programming error
         raise KeyError(f"okända nyckeltal: {sorted(unknown)}")
-    return {k: _figure(spec, values.get(k)) for k, spec in specs.items()}
+    return {k: _figure(specs[k], values.get(k)) for k in keys}
 
 
 def compute(model: Kommunmodell, period_id: str, namnd_id: str | None) -> dict[str, KeyFigure]:
@@ -218,13 +252,14 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
         "period_titel": r.period.titel,
         "budget_tkr": d.budget,
         "utfall_tkr": d.utfall,
-        "prognos_tkr": d.prognos,
+        "avvikelse_tkr": d.avvikelse,
+        "prognos_tkr": d.helar,
         "prognos_avvikelse_tkr": d.avvikelse,
         "utfall_andel_av_budget_procent": d.forbrukat,
         "andel_av_aret_procent": per.share_of_year(r.period),
         "investering_budget_tkr": inv.summa.budget,
         "investering_utfall_tkr": inv.summa.utfall,
-        "investering_prognos_tkr": inv.summa.prognos,
+        "investering_prognos_tkr": inv.summa.helar,
         "investering_avvikelse_tkr": inv.summa.avvikelse,
         "investering_projektbudget_tkr": inv.summa.total_budget,
         "investering_ackumulerat_utfall_tkr": inv.summa.ackumulerat_utfall,
@@ -265,7 +300,7 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
         values[key] = row.utfall if row else None
     net = summary.rad("Nettokostnad")
     values["nettokostnad_foregaende_ar_tkr"] = net.foregaende if net else None
-    figures = _build(NAMND_SPECS, values)
+    figures = _build(NAMND_SPECS, values, namnd_keys(per.is_full_year(r.period)))
     if now is not None and sel is not None and not sel.totalt:
         spec = NAMND_SPECS["antal_anstallda"]
         figures["antal_anstallda"] = KeyFigure(
@@ -275,6 +310,7 @@ def _namnd(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str, KeyF
 
 
 def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
+    from kommunrapport.content import period as per
     from kommunrapport.content import personal as pers
     from kommunrapport.content.koncern import redovisning as kr
     from kommunrapport.content.rapport import KommunRapport
@@ -337,4 +373,4 @@ def _kommun(model: Kommunmodell, period_id: str) -> dict[str, KeyFigure]:
         values["arets_resultat_budget_mnkr"] = rr.arets_resultat().budget
         values["arets_resultat_utfall_mnkr"] = rr.arets_resultat().utfall
         values["skatter_och_statsbidrag_mnkr"] = rr.helar(rr.skatter_och_bidrag())
-    return _build(KOMMUN_SPECS, values)
+    return _build(KOMMUN_SPECS, values, kommun_keys(per.is_full_year(r.period)))

@@ -50,6 +50,13 @@ KOMMUN_LABELS: Final[dict[str, str]] = {
     "tbl-koncern-nyckeltal": "Nyckeltal för kommunen och koncernen",
 }
 
+ARSREDOVISNING_CAPTIONS: Final[dict[str, dict[str, str]]] = {
+    NAMND_TEMPLATE: {"fig-drift": "Budget och utfall per verksamhet"},
+    KOMMUN_TEMPLATE: {},
+}
+"""Captions that an årsredovisning words differently: it has no prognos. The batch runner
+sets them in the executed notebook where the template's cell has the default caption."""
+
 TEMPLATE_LABELS: Final[dict[str, dict[str, str]]] = {
     NAMND_TEMPLATE: NAMND_LABELS,
     KOMMUN_TEMPLATE: KOMMUN_LABELS,
@@ -65,3 +72,9 @@ EGNA_ANCHOR: Final = "egna-tabeller"
 
 def egen_label(name: str) -> str:
     return EGEN_PREFIX + name
+
+
+def captions(template: str, full_year: bool) -> dict[str, str]:
+    """The captions of a report of this kind that differ from the template's (label →
+    caption)."""
+    return dict(ARSREDOVISNING_CAPTIONS.get(template, {})) if full_year else {}

@@ -84,7 +84,7 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
             )
     vision = model.malkedja.vision
     notes = [
-        f"Vision: {vision}",
+        *([f"Vision: {vision}"] if vision else []),
         f"Ett {b.namndmal.lower()} som bidrar till flera {b.inriktningsmal.lower()} visas under "
         "vart och ett av dem.",
     ]

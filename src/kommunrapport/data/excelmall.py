@@ -160,7 +160,10 @@ def build_workbook(
             text = col.description or col.name
             if col.allowed:
                 text += f" ({', '.join(col.allowed)})"
-            head.comment = Comment(("" if col.required else "Valfri. ") + text, "kommunrapport")
+            when = col.when_required
+            head.comment = Comment(
+                (f"{when[:1].upper()}{when[1:]}. " if when else "") + text, "kommunrapport"
+            )
             sheet.column_dimensions[letter].width = max(12, len(col.name) + 4)
             fmt = number_format(ds, col)
             sheet.column_dimensions[letter].number_format = fmt  # cells typed later

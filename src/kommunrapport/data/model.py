@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -39,6 +40,12 @@ def _one_line(value: str) -> str:
 Name = Annotated[str, StringConstraints(min_length=1), AfterValidator(_one_line)]
 """A name or title on one line, without control characters: it reaches headings, menus,
 file front matter and HTML."""
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 PeriodId = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
@@ -131,8 +138,10 @@ class Benamningar(Frozen):
 
 
 class Malkedja(Frozen):
-    vision: NonEmpty
-    mandatperiod: Name
+    vision: Annotated[NonEmpty | None, BeforeValidator(_blank_is_none)] = None
+    """The kommun's vision; a project of a few nämnder may leave it (and the mandatperiod)
+    out, or empty."""
+    mandatperiod: Annotated[Name | None, BeforeValidator(_blank_is_none)] = None
     inriktningsmal: list[Inriktningsmal] = Field(min_length=1)
     namndmal: list[Namndmal] = Field(default_factory=list)
     bedomning: Bedomningsregel = Bedomningsregel()

@@ -58,7 +58,7 @@ def tables_markdown() -> str:
             what = col.description or col.kind.value
             if col.allowed:
                 what += f" ({', '.join(col.allowed)})"
-            optional = "valfri; " if not col.required else ""
+            optional = f"{col.when_required}; " if col.when_required else ""
             out.append(f"- `{col.name}`: {optional}{what}")
         out += ["", f"Nyckel: {', '.join(ds.key)}.", ""]
     return "\n".join(out).rstrip() + "\n"

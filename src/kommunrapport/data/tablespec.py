@@ -56,6 +56,20 @@ class Column:
     multiline: bool = False
     """A free text that may span lines (a description, a comment); any other text column
     is a name or a code on one line."""
+    before_december: bool = False
+    """Required (with ``required=False``) only on rows whose ``period`` ends before December:
+    a prognos for the full year belongs in a delårs- or tertialrapport, and an årsredovisning
+    (its period ends in December) has none, so the column may be empty there or absent from
+    a file that has only December rows."""
+
+    @property
+    def when_required(self) -> str:
+        """When the column must be filled, in Swedish: "" when always."""
+        if self.required:
+            return ""
+        if self.before_december:
+            return "krävs för perioder som slutar före december, valfri i december"
+        return "valfri"
 
 
 @dataclass(frozen=True)
@@ -204,8 +218,12 @@ def _closest(name: str, options: tuple[str, ...]) -> str | None:
     return hits[0] if hits else None
 
 
-def type_table(ds: Dataset, text: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Turn a text table into typed columns; collect a problem per bad cell."""
+def type_table(
+    ds: Dataset, text: pd.DataFrame, shown: str
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Turn a text table into typed columns; collect a problem per bad cell. The frame is
+    None when the header row itself is wrong (a column missing, unknown or repeated): then
+    no row can be read, and the problems say why."""
     problems: list[Problem] = []
     names = tuple(c.name for c in ds.columns)
     present = [str(c) for c in text.columns]
@@ -217,21 +235,24 @@ def type_table(ds: Dataset, text: pd.DataFrame, shown: str) -> tuple[pd.DataFram
             problems.append(
                 Problem(shown, 1, col.name, f"kolumnen '{col.name}' saknas i rubrikraden{hint}.")
             )
+    absent = tuple(n for n in names if n not in present)
     for name in present:
         if name not in names:
+            guess = _closest(name, absent)
+            hint = f"menade du '{guess}'? " if guess else ""
             problems.append(
                 Problem(
                     shown,
                     1,
                     name,
-                    f"okänd kolumn '{name}' (tillåtna: {', '.join(names)}).",
+                    f"okänd kolumn '{name}' ({hint}tillåtna: {', '.join(names)}).",
                 )
             )
     if len(set(present)) != len(present):
         dup = sorted({p for p in present if present.count(p) > 1})
         problems.append(Problem(shown, 1, dup[0], f"kolumnen '{dup[0]}' finns flera gånger."))
     if problems:
-        return pd.DataFrame(columns=list(names)), problems
+        return None, problems
 
     typed: dict[str, list[Any]] = {}
     for col in ds.columns:
@@ -253,8 +274,49 @@ def type_table(ds: Dataset, text: pd.DataFrame, shown: str) -> tuple[pd.DataFram
             frame[col.name] = frame[col.name].astype("Int64")
         else:
             frame[col.name] = frame[col.name].astype(object)
+    problems.extend(_before_december_problems(ds, frame, present, shown))
     problems.extend(_schema_problems(ds, frame, shown))
     return frame, problems
+
+
+def _before_december_problems(
+    ds: Dataset, frame: pd.DataFrame, present: list[str], shown: str
+) -> list[Problem]:
+    """A ``before_december`` column must be given on each row of a period that ends before
+    December: one problem for the whole file when the column is absent, else one per
+    empty cell."""
+    if "period" not in frame:
+        return []
+    periods = frame["period"]
+    early = periods.map(lambda p: isinstance(p, str) and not p.endswith("-12"))
+    problems: list[Problem] = []
+    for col in ds.columns:
+        if not col.before_december or not early.any():
+            continue
+        first = str(periods[early].iloc[0])
+        if col.name not in present:
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    col.name,
+                    f"kolumnen '{col.name}' saknas i rubrikraden; den krävs för perioder som "
+                    f"slutar före december (filen har t.ex. {first}). Bara årsredovisningens "
+                    "period (december) klarar sig utan den.",
+                )
+            )
+            continue
+        for row in frame.index[early & frame[col.name].isna()]:
+            problems.append(
+                Problem(
+                    shown,
+                    int(str(row)),
+                    col.name,
+                    f"värde saknas: perioden {periods[row]} slutar före december och kräver "
+                    f"{col.name}" + (f" ({col.description})." if col.description else "."),
+                )
+            )
+    return problems
 
 
 def _schema_problems(ds: Dataset, frame: pd.DataFrame, shown: str) -> list[Problem]:

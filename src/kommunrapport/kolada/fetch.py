@@ -131,7 +131,7 @@ def group_table(paths: ProjectPaths) -> pd.DataFrame | None:
     except TableReadError as exc:
         raise DataValidationError([exc.problem]) from None
     frame, problems = type_table(DATASETS[GROUPS], text, shown)
-    if problems:
+    if problems or frame is None:
         raise DataValidationError(problems)
     return frame
 

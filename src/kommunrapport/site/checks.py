@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from kommunrapport.content import period as per
 from kommunrapport.content.labels import EGEN_PREFIX, TEMPLATE_LABELS
 from kommunrapport.data.errors import DataValidationError, Problem
 from kommunrapport.data.model import Kommunmodell, Period
@@ -36,6 +37,7 @@ from kommunrapport.site.narrative import (
     cell_labels,
     default_key_sets,
     is_generated,
+    key_hint,
     own_labels,
     period_jobs,
     read_narrative,
@@ -131,8 +133,7 @@ def _shortcode_problems(
                         shown,
                         sc.line,
                         sc.text,
-                        "ange vilket nyckeltal, t.ex. "
-                        "{{< meta nyckeltal.prognos_avvikelse_tkr >}}.",
+                        "ange vilket nyckeltal, t.ex. {{< meta nyckeltal.avvikelse_tkr >}}.",
                     )
                 )
                 continue
@@ -145,7 +146,9 @@ def _shortcode_problems(
                         shown,
                         sc.line,
                         sc.text,
-                        f"okänt nyckeltal '{name}'; finns: {', '.join(sorted(known_keys))}.",
+                        f"okänt nyckeltal '{name}'."
+                        + key_hint(name, per.is_full_year(period))
+                        + f" Finns: {', '.join(sorted(known_keys))}.",
                     )
                 )
     return problems
@@ -280,18 +283,17 @@ def narrative_problems(
 
     Works before any build: embeds are checked against the template notebooks' labels and
     the period's jobs, ``meta nyckeltal.*`` against the key-figure keys (``keys``, default
-    :data:`kommunrapport.content.keyfigures.KEYS_NAMND`/``KEYS_KOMMUN`` when available).
+    the keys of each period's kind: :func:`kommunrapport.site.narrative.default_key_sets`).
     """
-    if keys is None:
-        keys = default_key_sets()
     labels = {t: template_labels(paths, t) for t in TEMPLATE_LABELS}
     problems: list[Problem] = []
     for period in model.perioder.perioder:
         jobs = period_jobs(model, period)
+        period_keys = keys if keys is not None else default_key_sets(per.is_full_year(period))
         for job in jobs:
             if paths.narrative_file(period.id, job).is_file():
                 problems.extend(
-                    file_problems(paths, period, job, labels=labels, keys=keys, jobs=jobs)
+                    file_problems(paths, period, job, labels=labels, keys=period_keys, jobs=jobs)
                 )
         folder = paths.period_dir(period.id)
         if not folder.is_dir():

@@ -364,24 +364,25 @@ KeySets = Mapping[str, Collection[str]]
 """Key-figure keys per template name (``namnd``, ``kommun``)."""
 
 
-def default_key_sets() -> KeySets | None:
-    """The key-figure keys from :mod:`kommunrapport.content.keyfigures`, or None when that module
-    (or its lists) is not available."""
-    try:
-        from kommunrapport.content import keyfigures
-    except ImportError:
-        return None
-    namnd = getattr(keyfigures, "KEYS_NAMND", None)
-    kommun = getattr(keyfigures, "KEYS_KOMMUN", None)
-    if namnd is None or kommun is None:
-        return None
-    return {NAMND_TEMPLATE: _key_names(namnd), KOMMUN_TEMPLATE: _key_names(kommun)}
+def default_key_sets(full_year: bool = False) -> KeySets:
+    """The key-figure keys of :mod:`kommunrapport.content.keyfigures` for a report of this kind
+    (an årsredovisning, ``full_year``, has no prognos keys)."""
+    from kommunrapport.content import keyfigures
+
+    return {
+        NAMND_TEMPLATE: frozenset(keyfigures.namnd_keys(full_year)),
+        KOMMUN_TEMPLATE: frozenset(keyfigures.kommun_keys(full_year)),
+    }
 
 
-def _key_names(keys: Any) -> frozenset[str]:
-    if isinstance(keys, Mapping):
-        return frozenset(str(k) for k in keys)
-    return frozenset(str(k) for k in keys)
+def key_hint(name: str, full_year: bool) -> str:
+    """A word on an unknown key: in an årsredovisning, which key replaces a prognos key."""
+    from kommunrapport.content import keyfigures
+
+    instead = keyfigures.ARSREDOVISNING_KEYS.get(name) if full_year else None
+    if instead is None:
+        return ""
+    return f" En årsredovisning har ingen prognos: använd {instead}."
 
 
 def period_jobs(model: Kommunmodell, period: Period) -> list[str]:

@@ -89,8 +89,8 @@ namnder: []
 MALKEDJA_YML = """\
 # Målkedjan (den röda tråden): vision → inriktningsmål → nämndmål → indikatorer.
 # Skapad av `kommunrapport init`; fyll i uppifrån och ned. Se README.md.
-vision: ""            # kommunens vision, en mening
-mandatperiod: ""      # t.ex. 2023–2026
+vision: ""            # kommunens vision, en mening (valfri: kan lämnas tom)
+mandatperiod: ""      # t.ex. 2023–2026 (valfri: kan lämnas tom)
 
 # Kommunfullmäktiges inriktningsmål. Ta bort [] och skriv till exempel:
 #
@@ -249,9 +249,10 @@ def next_steps(paths: ProjectPaths) -> list[str]:
             "Skriv in nämnderna i data/kommun.yml (id, namn, förvaltning, skribenter); "
             "ett exempel står som kommentar i filen."
         )
-    if not chain.get("vision") or not chain.get("mandatperiod") or not chain.get("inriktningsmal"):
+    if not chain.get("inriktningsmal"):
         steps.append(
-            "Skriv vision, mandatperiod och kommunfullmäktiges inriktningsmål i data/malkedja.yml."
+            "Skriv kommunfullmäktiges inriktningsmål i data/malkedja.yml, och kommunens vision "
+            "och mandatperiod om rapporten ska visa dem (de får lämnas tomma)."
         )
     goals = chain.get("namndmal") or []
     if not goals:

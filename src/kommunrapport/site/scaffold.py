@@ -23,6 +23,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from kommunrapport.content import period as per
 from kommunrapport.content.labels import TEMPLATE_LABELS
 from kommunrapport.content.markup import md_comment, md_text, yaml_scalar
 from kommunrapport.data.errors import KommunrapportError
@@ -183,7 +184,7 @@ def default_ansvarig(model: Kommunmodell, job: str) -> str:
 
 
 def _help_comment(title: str, period: Period, keys: Sequence[str]) -> str:
-    example = "prognos_avvikelse_tkr" if not keys or "prognos_avvikelse_tkr" in keys else keys[0]
+    example = "avvikelse_tkr" if not keys or "avvikelse_tkr" in keys else keys[0]
     lines = [
         "<!--",
         f"{md_comment(title)}: text till {md_comment(period.titel)}.",
@@ -228,7 +229,7 @@ def render_narrative(
     available = [*ordered_labels(model.paths, template_name), *sorted(own_labels(model.paths, job))]
     known = set(available)
     if keys is None:
-        keys = default_key_sets()
+        keys = default_key_sets(per.is_full_year(period))
     key_list = sorted(keys.get(template_name, ())) if keys else []
     title = narrative_title(model, job)
     parts = [

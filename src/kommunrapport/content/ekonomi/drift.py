@@ -12,6 +12,8 @@ Rules:
 - In the delårsrapport (and the tertialrapport) the full-year figure is the prognos; in the
   årsredovisning it is the outcome.
 - *Förbrukat* is the utfall as a share of the budget, to compare with the share of the year.
+- A row without budget (an empty cell: a verksamhet that has none) counts as budget 0 in its
+  avvikelse and in every sum, shows no budget and no förbrukat, and is named in a note.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class DriftRad:
     namn: str
     budget: float | None
     utfall: float | None
-    prognos: float | None
+    helar: float | None
+    """The full-year figure: the prognos in a delårs- or tertialrapport, the utfall in the
+    årsredovisning."""
     avvikelse: float | None
     forbrukat: float | None
     """Utfall as a share of the budget (percent)."""
@@ -63,14 +67,15 @@ class Drift:
         return per.is_full_year(self.period)
 
 
-def _drift_rad(namn: str, b: float | None, u: float | None, p: float | None, sign: int) -> DriftRad:
+def _drift_rad(namn: str, b: float | None, u: float | None, h: float | None, sign: int) -> DriftRad:
+    """A row; no budget (an empty cell) counts as 0 in the avvikelse, as in every sum."""
     amount = b if b is not None else u
     return DriftRad(
         namn,
         b,
         u,
-        p,
-        None if b is None or p is None else sign * (b - p),
+        h,
+        None if h is None else sign * ((b or 0.0) - h),
         fmt.share(u, b),
         amount is not None and amount * sign < 0,
     )
@@ -103,7 +108,7 @@ def _drift(p: Period, frame: pd.DataFrame, by: str, names: dict[str, str], sign:
         "Summa",
         known_sum([r.budget for r in rows]),
         known_sum([r.utfall for r in rows]),
-        known_sum([r.prognos for r in rows]),
+        known_sum([r.helar for r in rows]),
         sign,
     )
     summa, radsumma = summed, None
@@ -111,10 +116,10 @@ def _drift(p: Period, frame: pd.DataFrame, by: str, names: dict[str, str], sign:
         b, u, pr = _amounts(totals, full_year)
         summa = _drift_rad("Summa", b, u, pr, sign)
         officiell = True
-        if (summa.budget, summa.utfall, summa.prognos) != (
+        if (summa.budget, summa.utfall, summa.helar) != (
             summed.budget,
             summed.utfall,
-            summed.prognos,
+            summed.helar,
         ):
             radsumma = summed
     return Drift(p, tuple(rows), summa, sign < 0, radsumma, officiell, tuple(officiella))
@@ -159,6 +164,12 @@ def extra_noter(d: Drift) -> list[str]:
             f"{fmt.join_words(income)} har nettointäkt (belopp med {sign} tecken); "
             "summan räknar med tecknet."
         )
+    unbudgeted = [r.namn for r in d.rader if r.budget is None]
+    if unbudgeted:
+        notes.append(
+            f"{fmt.join_words(unbudgeted)} saknar budget; avvikelsen räknas mot budgeten 0 "
+            "och summan med 0."
+        )
     if d.radsumma is not None:
         r, s = d.radsumma, d.summa
         parts = [
@@ -166,7 +177,7 @@ def extra_noter(d: Drift) -> list[str]:
             for word, a, o in (
                 ("budget", r.budget, s.budget),
                 ("utfall", r.utfall, s.utfall),
-                ("prognos", r.prognos, s.prognos),
+                ("prognos", r.helar, s.helar),
             )
             if a is not None
             and o is not None
@@ -218,7 +229,7 @@ def drift_tabell(d: Drift, forsta: str = "Verksamhet") -> Tabell:
             if d.full_year
             else (
                 fmt.number(r.utfall),
-                fmt.number(r.prognos),
+                fmt.number(r.helar),
             )
         )
         return (

@@ -10,6 +10,8 @@ Rules:
   project's budget, accumulated utfall and avvikelse, with a subtotal per status.
 - In the delårsrapport (and the tertialrapport) the full-year figure is the prognos; in the
   årsredovisning it is the outcome.
+- A project without budget (an empty cell) counts as budget 0 in its avvikelse and in every
+  sum, and is named in a note.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ class InvesteringRad:
     namnd: str
     budget: float | None
     utfall: float | None
-    prognos: float | None
+    helar: float | None
+    """The full-year figure: the prognos in a delårs- or tertialrapport, the utfall in the
+    årsredovisning."""
     status: str | None = None
     total_budget: float | None = None
     ackumulerat_utfall: float | None = None
@@ -41,7 +45,8 @@ class InvesteringRad:
 
     @property
     def avvikelse(self) -> float | None:
-        d = diff(self.budget, self.prognos)
+        """Budget − the full-year figure; no budget (an empty cell) counts as 0."""
+        d = diff(self.budget or 0.0, self.helar)
         return None if d is None else self.tecken * d
 
     @property
@@ -58,7 +63,7 @@ def summa_rad(namn: str, rows: list[InvesteringRad], tecken: int = 1) -> Investe
         "",
         known_sum([r.budget for r in rows]),
         known_sum([r.utfall for r in rows]),
-        known_sum([r.prognos for r in rows]),
+        known_sum([r.helar for r in rows]),
         None,
         known_sum([r.total_budget for r in rows]),
         known_sum([r.ackumulerat_utfall for r in rows]),
@@ -154,7 +159,7 @@ def _investering_cells(p: Period, r: InvesteringRad, enhet: str = "tkr") -> tupl
         r.namn,
         _show(r.budget, enhet),
         _show(r.utfall, enhet),
-        _show(r.prognos, enhet),
+        _show(r.helar, enhet),
         _show(r.avvikelse, enhet, sign=True),
     )
 
@@ -171,6 +176,20 @@ def _note(inv: Investeringar) -> str:
     return (_INV_NOTE_NEG if inv.tecken < 0 else _INV_NOTE).format(what=what)
 
 
+def _notes(inv: Investeringar, *more: str) -> tuple[str, ...]:
+    """The avvikelse note, ``more``, and the projects without budget."""
+    unbudgeted = [r.namn for r in inv.rader if r.budget is None]
+    tail = (
+        (
+            f"{fmt.join_words(unbudgeted)} saknar budget; avvikelsen räknas mot budgeten 0 "
+            "och summan med 0.",
+        )
+        if unbudgeted
+        else ()
+    )
+    return (_note(inv), *more, *tail)
+
+
 def investering_tabell(inv: Investeringar) -> Tabell:
     if inv.flerarig:
         return flerarig_tabell(inv)
@@ -180,7 +199,7 @@ def investering_tabell(inv: Investeringar) -> Tabell:
         _investering_cols(p, "Projekt", e),
         tuple(_investering_cells(p, r, e) for r in inv.rader),
         summa=(_investering_cells(p, inv.summa, e),) if inv.rader else (),
-        noter=(_note(inv),),
+        noter=_notes(inv),
         tom="Nämnden har inga investeringsprojekt under perioden.",
     )
 
@@ -225,8 +244,8 @@ def flerarig_tabell(inv: Investeringar) -> Tabell:
         cols,
         tuple(body),
         summa=(cells(inv.summa),) if inv.rader else (),
-        noter=(
-            _note(inv),
+        noter=_notes(
+            inv,
             "Ackumulerad avvikelse = projektbudget − ackumulerat utfall: för ett färdigställt "
             "projekt dess slutliga avvikelse, för ett pågående det som återstår av budgeten.",
         ),
@@ -250,9 +269,6 @@ def investering_per_namnd_tabell(model: Kommunmodell, inv: Investeringar) -> Tab
         _investering_cols(p, "Nämnd", e),
         tuple(_investering_cells(p, r, e) for r in rows),
         summa=(_investering_cells(p, inv.summa, e),) if rows else (),
-        noter=(
-            _note(inv),
-            f"Summan av {fmt.number(len(inv.rader))} investeringsprojekt.",
-        ),
+        noter=_notes(inv, f"Summan av {fmt.number(len(inv.rader))} investeringsprojekt."),
         tom="Inga investeringar redovisas för perioden.",
     )

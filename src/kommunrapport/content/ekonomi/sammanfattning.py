@@ -33,16 +33,18 @@ class SammanfattningRad:
     namn: str
     budget: float | None
     utfall: float | None
-    prognos: float | None
+    helar: float | None
+    """The full-year figure: the prognos in a delårs- or tertialrapport, the utfall in the
+    årsredovisning."""
     foregaende: float | None
     """Utfall for the same period last year."""
     tecken: int = 1
 
     @property
     def avvikelse(self) -> float | None:
-        if self.budget is None or self.prognos is None:
+        if self.budget is None or self.helar is None:
             return None
-        return self.tecken * (self.budget - self.prognos)
+        return self.tecken * (self.budget - self.helar)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def sammanfattning(model: Kommunmodell, period_id: str, namnd_id: str) -> Samman
             "Nettokostnad",
             known_sum([r.budget for r in rows]),
             known_sum([r.utfall for r in rows]),
-            known_sum([r.prognos for r in rows]),
+            known_sum([r.helar for r in rows]),
             known_sum([r.foregaende for r in rows]),
             sign,
         )
@@ -125,7 +127,7 @@ def sammanfattning_tabell(s: Sammanfattning) -> Tabell:
 
     def cells(r: SammanfattningRad) -> tuple[str, ...]:
         middle = (
-            (fmt.number(r.utfall),) if full_year else (fmt.number(r.utfall), fmt.number(r.prognos))
+            (fmt.number(r.utfall),) if full_year else (fmt.number(r.utfall), fmt.number(r.helar))
         )
         return (
             r.namn,

@@ -4,15 +4,16 @@ investments, the statements, balanskrav, financial goals and key ratios, personn
 
 from __future__ import annotations
 
+from kommunrapport.content import period as per
 from kommunrapport.content import roda_traden
 from kommunrapport.content.ekonomi.kassaflode import kassaflode
 from kommunrapport.content.ekonomi.nyckeltal import NYCKELTAL_NAMN
 from kommunrapport.content.ekonomi.resultatrakning import RR_POSTER, Belopp
 from kommunrapport.content.opendata.koncern import koncern_tables
 from kommunrapport.content.opendata.tabell import (
-    INV_COLS,
     OpenTable,
     drift_table,
+    inv_cols,
     personal_table,
     table,
     tkr,
@@ -20,12 +21,22 @@ from kommunrapport.content.opendata.tabell import (
 from kommunrapport.data.model import Kommunmodell
 
 
-def _mnkr(amount: Belopp) -> dict[str, float | None]:
-    """The amounts of a resultaträkning line, in the columns of the ``resultatrakning`` table."""
+def _mnkr(amount: Belopp, full_year: bool) -> dict[str, float | None]:
+    """The amounts of a resultaträkning line, in the columns of :func:`_rr_cols`."""
+    out = {"utfall_mnkr": amount.utfall}
+    if not full_year:
+        out["prognos_mnkr"] = amount.prognos
+    out["budget_mnkr"] = amount.budget
+    return out
+
+
+def _rr_cols(full_year: bool) -> dict[str, str]:
+    if full_year:
+        return {"utfall_mnkr": "årets utfall, mnkr", "budget_mnkr": "budget för året, mnkr"}
     return {
-        "utfall_mnkr": amount.utfall,
-        "prognos_mnkr": amount.prognos,
-        "budget_mnkr": amount.budget,
+        "utfall_mnkr": "utfall hittills i år, mnkr",
+        "prognos_mnkr": "prognos för helåret, mnkr",
+        "budget_mnkr": "budget för året, mnkr",
     }
 
 
@@ -34,6 +45,7 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
     from kommunrapport.content.rapport import KommunRapport
 
     r = KommunRapport(model, period_id)
+    full_year = per.is_full_year(r.period)
     rt = r.roda_traden_data
     e = r.ekonomi_data
     bk = r.balanskrav_data
@@ -60,7 +72,7 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
                 {
                     "post": post,
                     "benamning": label,
-                    **_mnkr(b),
+                    **_mnkr(b, full_year),
                 }
             )
     if e.rr.has_data():
@@ -69,7 +81,7 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
             {
                 "post": "arets_resultat",
                 "benamning": "Årets resultat",
-                **_mnkr(total),
+                **_mnkr(total, full_year),
             }
         )
     staff = pers.personal_kommun(model, period_id)
@@ -114,17 +126,18 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
         ),
         "investeringar": table(
             "Investeringsprojekt i alla nämnder",
-            {"projekt": "projekt", "namnd_id": "nämndens id", **INV_COLS},
-            [{"projekt": i.namn, "namnd_id": i.namnd, **tkr(i)} for i in e.investeringar.rader],
+            {"projekt": "projekt", "namnd_id": "nämndens id", **inv_cols(full_year)},
+            [
+                {"projekt": i.namn, "namnd_id": i.namnd, **tkr(i, full_year)}
+                for i in e.investeringar.rader
+            ],
         ),
         "resultatrakning": table(
             "Resultaträkning (intäkter positiva, kostnader negativa), mnkr",
             {
                 "post": "post",
                 "benamning": "benämning",
-                "utfall_mnkr": "utfall hittills i år, mnkr",
-                "prognos_mnkr": "prognos för helåret, mnkr",
-                "budget_mnkr": "budget för året, mnkr",
+                **_rr_cols(full_year),
             },
             rr_rows,
         ),
@@ -152,7 +165,7 @@ def kommun_tables(model: Kommunmodell, period_id: str) -> dict[str, OpenTable]:
                 "matt": "nyckeltalet som målet mäts med",
                 "villkor": "minst, högst, ökar eller minskar",
                 "malvarde": "målvärde (för minst/högst)",
-                "utfall": "utfall (i delårsrapporten: helårsprognos)",
+                "utfall": "årets utfall" if full_year else "prognos för helåret",
                 "jamforelse": "målvärde eller föregående års värde",
                 "bedomning": "bedömning",
                 "skal": "skälet till bedömningen",

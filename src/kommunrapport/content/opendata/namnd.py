@@ -5,14 +5,15 @@ investments, personnel and internal control.
 from __future__ import annotations
 
 from kommunrapport.content import mal
+from kommunrapport.content import period as per
 from kommunrapport.content.ekonomi.investeringar import Investeringar
 from kommunrapport.content.ekonomi.sammanfattning import Sammanfattning
 from kommunrapport.content.opendata.tabell import (
     EMPTY_NOTE,
     FLERARIG_COLS,
-    INV_COLS,
     OpenTable,
     drift_table,
+    inv_cols,
     personal_table,
     table,
     tkr,
@@ -121,12 +122,13 @@ def _goal_table(mu: mal.Maluppfyllelse) -> OpenTable:
 
 
 def _investment_table(inv: Investeringar) -> OpenTable:
-    columns = {"projekt": "projekt", **INV_COLS}
+    full_year = per.is_full_year(inv.period)
+    columns = {"projekt": "projekt", **inv_cols(full_year)}
     if inv.flerarig:
         columns.update(FLERARIG_COLS)
     rows = []
     for i in inv.rader:
-        row: dict[str, object] = {"projekt": i.namn, **tkr(i)}
+        row: dict[str, object] = {"projekt": i.namn, **tkr(i, full_year)}
         if inv.flerarig:
             row.update(
                 {
@@ -137,31 +139,33 @@ def _investment_table(inv: Investeringar) -> OpenTable:
                 }
             )
         rows.append(row)
-    return table("Investeringsprojekt (tkr, omräknat från filens enhet)", columns, rows)
+    converted = " (tkr, omräknat från filens enhet)" if inv.enhet != "tkr" else ""
+    return table(f"Investeringsprojekt{converted}", columns, rows)
 
 
 def _summary_table(s: Sammanfattning) -> OpenTable:
+    full_year = per.is_full_year(s.period)
+    columns = {
+        "post": "Intäkter, Kostnader eller Nettokostnad",
+        "budget_tkr": "årsbudget, tkr",
+        "utfall_tkr": "årets utfall, tkr" if full_year else "utfall hittills i år, tkr",
+    }
+    if not full_year:
+        columns["prognos_tkr"] = "prognos för helåret, tkr"
+    columns["avvikelse_tkr"] = "avvikelse mot budget för helåret, positivt = överskott, tkr"
+    columns["foregaende_ar_utfall_tkr"] = "utfall samma period föregående år, tkr"
+    rows = []
+    for r in s.rader:
+        row: dict[str, object] = {"post": r.namn, "budget_tkr": r.budget, "utfall_tkr": r.utfall}
+        if not full_year:
+            row["prognos_tkr"] = r.helar
+        row["avvikelse_tkr"] = r.avvikelse
+        row["foregaende_ar_utfall_tkr"] = r.foregaende
+        rows.append(row)
     return table(
         "Ekonomisk sammanfattning: intäkter, kostnader och nettokostnad (tkr, med filens tecken)",
-        {
-            "post": "Intäkter, Kostnader eller Nettokostnad",
-            "budget_tkr": "årsbudget, tkr",
-            "utfall_tkr": "utfall hittills i år, tkr",
-            "prognos_tkr": "prognos för helåret (i årsredovisningen: utfall), tkr",
-            "avvikelse_tkr": "avvikelse mot budget för helåret, positivt = överskott, tkr",
-            "foregaende_ar_utfall_tkr": "utfall samma period föregående år, tkr",
-        },
-        [
-            {
-                "post": r.namn,
-                "budget_tkr": r.budget,
-                "utfall_tkr": r.utfall,
-                "prognos_tkr": r.prognos,
-                "avvikelse_tkr": r.avvikelse,
-                "foregaende_ar_utfall_tkr": r.foregaende,
-            }
-            for r in s.rader
-        ],
+        columns,
+        rows,
     )
 
 
@@ -190,7 +194,7 @@ def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str
                     "id": a.id,
                     "namndmal_id": a.namndmal,
                     "beskrivning": a.beskrivning,
-                    "ansvarig": a.ansvarig,
+                    "ansvarig": a.ansvarig or None,
                     "slutdatum": a.slutdatum.isoformat() if a.slutdatum else None,
                     "status": a.status,
                     "kommentar": a.kommentar or None,
@@ -201,13 +205,7 @@ def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str
         "driftredovisning": drift_table(
             "Driftredovisning per verksamhet", "verksamhet", "verksamhet", r.drift_data
         ),
-        "investeringar": _investment_table(r.investering_data)
-        if r.investering_data.flerarig or r.investering_data.enhet != "tkr"
-        else table(
-            "Investeringsprojekt",
-            {"projekt": "projekt", **INV_COLS},
-            [{"projekt": i.namn, **tkr(i)} for i in r.investering_data.rader],
-        ),
+        "investeringar": _investment_table(r.investering_data),
         "personal": personal_table(model, [p for p in [r.personal_data[0]] if p is not None]),
         "internkontroll": table(
             "Internkontroll: kontrollmoment och resultat",

@@ -46,18 +46,37 @@ def table(description: str, columns: dict[str, str], rows: list[dict[str, Any]])
     return OpenTable(frame, description, columns)
 
 
-DRIFT_COLS = {
-    "budget_tkr": "årsbudget (nettokostnad), tkr",
-    "utfall_tkr": "utfall hittills i år, tkr",
-    "prognos_tkr": "prognos för helåret (i årsredovisningen: utfall), tkr",
-    "avvikelse_tkr": "avvikelse mot budget för helåret, positivt = överskott, tkr",
-}
-INV_COLS = {
-    "budget_tkr": "årsbudget, tkr",
-    "utfall_tkr": "utfall hittills i år, tkr",
-    "prognos_tkr": "prognos för helåret (i årsredovisningen: utfall), tkr",
-    "avvikelse_tkr": "budget − prognos, positivt = lägre utgift än budgeterat, tkr",
-}
+def drift_cols(full_year: bool) -> dict[str, str]:
+    """The amount columns of a driftredovisning: an årsredovisning has no prognos."""
+    if full_year:
+        return {
+            "budget_tkr": "årsbudget (nettokostnad), tkr",
+            "utfall_tkr": "årets utfall, tkr",
+            "avvikelse_tkr": "budget − utfall, positivt = överskott, tkr",
+        }
+    return {
+        "budget_tkr": "årsbudget (nettokostnad), tkr",
+        "utfall_tkr": "utfall hittills i år, tkr",
+        "prognos_tkr": "prognos för helåret, tkr",
+        "avvikelse_tkr": "budget − prognos för helåret, positivt = överskott, tkr",
+    }
+
+
+def inv_cols(full_year: bool) -> dict[str, str]:
+    """The amount columns of an investment table: an årsredovisning has no prognos."""
+    if full_year:
+        return {
+            "budget_tkr": "årsbudget, tkr",
+            "utfall_tkr": "årets utfall, tkr",
+            "avvikelse_tkr": "budget − utfall, positivt = lägre utgift än budgeterat, tkr",
+        }
+    return {
+        "budget_tkr": "årsbudget, tkr",
+        "utfall_tkr": "utfall hittills i år, tkr",
+        "prognos_tkr": "prognos för helåret, tkr",
+        "avvikelse_tkr": "budget − prognos, positivt = lägre utgift än budgeterat, tkr",
+    }
+
 
 FLERARIG_COLS = {
     "status": "pågående eller färdigställd",
@@ -67,15 +86,14 @@ FLERARIG_COLS = {
 }
 
 
-def tkr(row: DriftRad | InvesteringRad) -> dict[str, float | None]:
-    """The amounts of a drift or investment row, in the columns of ``DRIFT_COLS`` and
-    ``INV_COLS``."""
-    return {
-        "budget_tkr": row.budget,
-        "utfall_tkr": row.utfall,
-        "prognos_tkr": row.prognos,
-        "avvikelse_tkr": row.avvikelse,
-    }
+def tkr(row: DriftRad | InvesteringRad, full_year: bool) -> dict[str, float | None]:
+    """The amounts of a drift or investment row, in the columns of :func:`drift_cols` and
+    :func:`inv_cols`."""
+    amounts = {"budget_tkr": row.budget, "utfall_tkr": row.utfall}
+    if not full_year:
+        amounts["prognos_tkr"] = row.helar
+    amounts["avvikelse_tkr"] = row.avvikelse
+    return amounts
 
 
 def drift_table(description: str, key: str, key_text: str, drift: Drift) -> OpenTable:
@@ -84,8 +102,8 @@ def drift_table(description: str, key: str, key_text: str, drift: Drift) -> Open
         description += " Kostnader är negativa tal och intäkter positiva, som i filen."
     return table(
         description,
-        {key: key_text, **DRIFT_COLS},
-        [{key: d.namn, **tkr(d)} for d in drift.rader],
+        {key: key_text, **drift_cols(drift.full_year)},
+        [{key: d.namn, **tkr(d, drift.full_year)} for d in drift.rader],
     )
 
 

@@ -131,7 +131,7 @@ def test_without_quarto_everything_before_the_render_is_done(
     (paths.site_dir / "reports" / "2022-08" / "sn.html").unlink()  # something to render
     result = runner.invoke(app, ["build", "--rot", str(paths.root)])
     assert result.exit_code == ExitCode.QUARTO_MISSING, result.output
-    assert 'pip install -e ".[quarto]"' in result.output
+    assert 'pip install "quarto-cli>=1.10"' in result.output
     assert index.is_file()  # the generated project was written before the render
 
 

@@ -163,7 +163,7 @@ def test_it_builds_without_the_kommun_chapter(project: ProjectPaths) -> None:
 
     data = project.open_data_dir(PERIOD, "kfn")
     header = (data / "driftredovisning.csv").read_text(encoding="utf-8").split("\n")[0]
-    assert header == "verksamhet,budget_tkr,utfall_tkr,avvikelse_tkr"
+    assert header == "verksamhet,radtyp,budget_tkr,utfall_tkr,avvikelse_tkr"
     with (data / "indikatorbedomning.csv").open(encoding="utf-8") as handle:
         assessed = {r["indikator_id"]: r["bedomning"] for r in csv.DictReader(handle)}
     assert assessed == {"N09801": "uppfyllt", "N09022": "ej bedömbar"}

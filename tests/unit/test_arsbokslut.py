@@ -119,6 +119,7 @@ def test_the_arsredovisnings_open_data_have_no_prognos(tmp_path: Path) -> None:
     tables = namnd_tables(model, "2022-12", "a")
     assert list(tables["driftredovisning"].columns) == [
         "verksamhet",
+        "radtyp",
         "budget_tkr",
         "utfall_tkr",
         "avvikelse_tkr",

@@ -56,8 +56,16 @@ def test_render_without_quarto_says_how_to_install(minimal_project: ProjectPaths
     with pytest.raises(QuartoMissingError) as info:
         render(minimal_project)
     message = str(info.value)
-    assert 'pip install -e ".[quarto]"' in message
+    # a command that works in any project (not only in the tool's own checkout)
+    assert 'pip install "quarto-cli>=1.10"' in message and "-e" not in message
+    assert "hämtar Quarto från GitHub" in message
     assert "quarto.org" in message
+
+
+def test_the_install_hint_names_the_minimum_version() -> None:
+    from kommunrapport.site import quarto
+
+    assert ".".join(map(str, quarto.MIN_VERSION)) == quarto._MIN_TEXT
 
 
 def test_render_runs_quarto_render_once_in_the_project(

@@ -29,6 +29,7 @@ from kommunrapport.site.write import prepare_site
 PERIOD = "2022-08"
 JOBS = ("kommun", "bun", "sn")
 SECRET = "HEMLIG-SYNPUNKT"
+UNDER_REVIEW = GOOD.replace("status: klar", "status: granskning")
 
 REVIEWED = f"""Text före <!-- granskning: {SECRET} inline -->efter.
 
@@ -100,7 +101,7 @@ def built(minimal_project: ProjectPaths) -> ProjectPaths:
     new_period(load_model(minimal_project), PERIOD)
     write_text(
         minimal_project.narrative_file(PERIOD, "bun"),
-        GOOD + f"\n<!-- granskning: {SECRET} -->\n",
+        UNDER_REVIEW + f"\n<!-- granskning: {SECRET} -->\n",
     )
     fake_build(minimal_project, PERIOD, JOBS)
     return minimal_project
@@ -140,11 +141,27 @@ def test_status_counts_the_review_comments(built: ProjectPaths) -> None:
 
 
 def test_publish_refuses_a_text_with_a_review_comment(built: ProjectPaths) -> None:
-    """bun says klar but keeps a review comment; the other texts are drafts: both are said."""
+    """bun is under review with a comment; the other texts are drafts: both are said."""
     result = CliRunner().invoke(app, ["build", "--rot", str(built.root), "--publish"])
     assert result.exit_code == ExitCode.NOT_READY, result.output
-    assert "2 text(er) är inte klara" in result.output
+    assert "3 text(er) är inte klara" in result.output
     assert "1 granskningskommentar(er) finns kvar" in result.output
     line = len(GOOD.splitlines()) + 2
     assert f"reports/2022-08/bun.qmd, rad {line}: {SECRET}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_klar_is_refused_while_the_review_comment_remains(built: ProjectPaths) -> None:
+    path = built.narrative_file(PERIOD, "bun")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: granskning", "status: klar"), "utf-8"
+    )
+    for command in (["check"], ["build", "--no-render"]):
+        result = CliRunner().invoke(app, [*command, "--rot", str(built.root)])
+        assert result.exit_code == ExitCode.DATA_INVALID, result.output
+        line = len(GOOD.splitlines()) + 2
+        assert (
+            "reports/2022-08/bun.qmd, rad 3, kolumn 'status': status är klar, men texten har "
+            f"kvar 1 granskningskommentar (<!-- granskning: … -->, rad {line})"
+        ) in " ".join(result.output.split())
+        assert "Traceback" not in result.output

@@ -153,7 +153,7 @@ def test_skriv_without_quarto_explains_and_points_to_preview(
     result = CliRunner().invoke(app, ["skriv", PERIOD, "sn", "--rot", str(project.root)])
     assert result.exit_code == ExitCode.QUARTO_MISSING, result.output
     assert "Quarto hittades inte" in result.output
-    assert 'pip install -e ".[quarto]"' in result.output
+    assert 'pip install "quarto-cli>=1.10"' in result.output
     assert f"kommunrapport preview {PERIOD} sn" in result.output
     assert project.period_report(PERIOD).is_file()  # the generated files are written
 

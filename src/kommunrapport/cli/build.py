@@ -226,13 +226,21 @@ def _build(paths: ProjectPaths, o: _Options) -> None:
             f"{len(report.failed)} jobb misslyckades; tidigare resultat för dem ligger kvar.",
             ExitCode.BUILD_FAILED,
         )
-    if no_render:
-        out.print("Quarto-steget hoppades över (--no-render).")
-        return
     try:
+        # written with --no-render too, so that what the build leaves is current
         plan = prepare_site(model)
+        for pid in plan.left:
+            out.print(
+                f"Perioden {pid} finns inte längre i params/perioder.yml: dess genererade filer "
+                f"i {paths.relative(paths.period_dir(pid))}/ är borttagna (texterna ligger kvar).",
+                markup=False,
+                soft_wrap=True,
+            )
         count = len(plan.periods)
         out.print(f"Quarto-projektet är klart: {count} {'period' if count == 1 else 'perioder'}.")
+        if no_render:
+            out.print("Quarto-steget hoppades över (--no-render).")
+            return
         # checked again on what the site now holds: every page Quarto publishes
         refusal = publish_refusal(model, ()) if publish else None
         if refusal is not None:

@@ -91,17 +91,28 @@ class Collector:
     def add(self, path: Path, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(self.shown(path), row, column, message))
 
+    def _header_only(self, path: Path) -> bool:
+        """The file reads as a table without rows (an unreadable file is not)."""
+        try:
+            return read_table_text(path, self.shown(path)).empty
+        except TableReadError:
+            return False
+
     def table(self, ds: Dataset) -> tuple[pd.DataFrame | None, str]:
         """The dataset typed, from ``data/<stem>.csv`` or ``.xlsx`` or the workbook's sheet
         ``<stem>``; (None, "") when there is none (the loader decides if it was needed).
 
-        A header-only sheet of the workbook gives way to a file of the same table (the
-        Excel template has every sheet; Kolada data is written as CSV)."""
+        A header-only table gives way to the other place: a header-only sheet of the
+        workbook to a file of the same table (the Excel template has every sheet; Kolada data
+        is written as CSV), a header-only file to a sheet with rows (``init`` writes a
+        header-only CSV of each table). Only a table filled in both is a conflict."""
         files = self.paths.table_candidates(ds.stem)
         sheet = self.sheets().get(ds.stem)
         if sheet is not None and files:
             if isinstance(sheet, pd.DataFrame) and sheet.empty:
                 sheet = None
+            elif len(files) == 1 and self._header_only(files[0]):
+                files = []
             else:
                 book = self.shown(self.paths.workbook_file)
                 self.add(

@@ -47,6 +47,7 @@ from kommunrapport.site.narrative import (
 from kommunrapport.site.textsafety import (
     front_matter_findings,
     raw_html_findings,
+    review_comments,
     shortcode_findings,
 )
 
@@ -187,6 +188,21 @@ def _front_matter_problems(shown: str, job: str, narrative: Narrative) -> list[P
                 f"ogiltigt värde {status!r}; tillåtna: {', '.join(STATUSES)}.",
             )
         )
+    if status == "klar":
+        reviews = review_comments(narrative.source)
+        if reviews:
+            lines = ", ".join(str(f.line) for f in reviews)
+            problems.append(
+                Problem(
+                    shown,
+                    narrative.line_of("status"),
+                    "status",
+                    f"status är klar, men texten har kvar {len(reviews)} "
+                    f"granskningskommentar{'er' if len(reviews) > 1 else ''} "
+                    f"(<!-- granskning: … -->, rad {lines}); ta bort "
+                    f"{'dem' if len(reviews) > 1 else 'den'} eller sätt status granskning.",
+                )
+            )
     ansvarig = narrative.get("ansvarig")
     if "ansvarig" not in narrative.front_matter:
         problems.append(Problem(shown, 1, "ansvarig", "fältet saknas; ange vem som skriver."))

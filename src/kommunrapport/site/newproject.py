@@ -219,22 +219,25 @@ def _yaml(path: Path) -> dict[str, Any]:
 
 
 def _rows(paths: ProjectPaths, stem: str) -> int | None:
-    """Data rows of a table (its file or its sheet in the workbook); None when absent."""
+    """Data rows of a table (in its file, or else in its sheet of the workbook: a header-only
+    file gives way to the sheet, as in ``check``); None when absent or unreadable."""
+    counts: list[int] = []
     files = paths.table_candidates(stem)
     if files:
         try:
-            return len(read_table_text(files[0], paths.relative(files[0])))
+            counts.append(len(read_table_text(files[0], paths.relative(files[0]))))
         except TableReadError:
             return None
-    if paths.workbook_file.is_file():
+    if paths.workbook_file.is_file() and not any(counts):
         from kommunrapport.data.tableio import read_workbook_text
 
         try:
             sheet = read_workbook_text(paths.workbook_file, WORKBOOK_NAME, {stem}).get(stem)
         except TableReadError:
-            return None
-        return len(sheet.index) if isinstance(sheet, pd.DataFrame) else None
-    return None
+            sheet = None
+        if isinstance(sheet, pd.DataFrame):
+            counts.append(len(sheet.index))
+    return max(counts) if counts else None
 
 
 def next_steps(paths: ProjectPaths) -> list[str]:

@@ -69,6 +69,8 @@ class SitePlan:
 
     periods: tuple[PeriodSite, ...]
     written: tuple[Path, ...]
+    left: tuple[str, ...] = ()
+    """Periods no longer in params whose generated files were deleted (their texts kept)."""
 
     def pages(self, paths: ProjectPaths) -> list[Path]:
         """Every page Quarto renders: the start page, each period's report and own pages."""

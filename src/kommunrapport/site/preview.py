@@ -102,9 +102,28 @@ def _section_headings(markdown: str) -> str:
     )
 
 
+_RAW_BLOCK = re.compile(r"^```\{=[A-Za-z0-9_-]+\}\n.*?^```[ \t]*\n?", re.M | re.S)
+_DIV_FENCE = re.compile(r"^:::+[ \t]*(\{[^\n]*\})?[ \t]*\n?", re.M)
+
+
+def preview_markdown(markdown: str) -> str:
+    """A table's Markdown as the preview's renderer can show it: without the raw blocks for
+    other formats (```` ```{=typst} ````) and without pandoc's div fences (``::: {…}``), which
+    only Quarto understands; what they hold (the notes) stays as paragraphs."""
+    return _DIV_FENCE.sub("", _RAW_BLOCK.sub("", markdown))
+
+
+def _clean_outputs(cell: Any) -> None:
+    for output in cell.get("outputs", []):
+        data = output.get("data")
+        if isinstance(data, dict) and isinstance(data.get("text/markdown"), str):
+            data["text/markdown"] = preview_markdown(data["text/markdown"])
+
+
 def prepare_notebook(nb: Any, title: str) -> Any:
     """A copy of ``nb`` for the preview: a heading cell first, the template's notes left out
-    (only section headings kept), and alt text in each code cell's metadata."""
+    (only section headings kept), alt text in each code cell's metadata, and the tables'
+    Markdown without Quarto's and typst's markup (:func:`preview_markdown`)."""
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
@@ -118,6 +137,7 @@ def prepare_notebook(nb: Any, title: str) -> Any:
         alt = alt_text(cell_options(cell.source))
         if alt:
             cell.metadata[ALT_KEY] = alt
+        _clean_outputs(cell)
         cells.append(cell)
     nb.cells = cells
     intro = nbformat.v4.new_markdown_cell(  # type: ignore[no-untyped-call]

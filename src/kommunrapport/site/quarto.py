@@ -1,6 +1,6 @@
 """Finding Quarto and running ``quarto render`` once, sequentially.
 
-Quarto is an optional dependency: ``pip install -e ".[quarto]"`` installs the ``quarto-cli``
+Quarto is an optional dependency: ``pip install quarto-cli`` installs the ``quarto-cli``
 package (which carries the binary), or Quarto is installed from quarto.org. When neither is
 found, :func:`render` raises :class:`QuartoMissingError`, whose Swedish message says how to
 install it; the CLI maps it to ``ExitCode.QUARTO_MISSING``.
@@ -35,12 +35,17 @@ QUARTO_PATH_ENV: Final = "QUARTO_PATH"
 
 _NAMES: Final = ("quarto", "quarto.exe", "quarto.cmd")
 
+_MIN_TEXT: Final = "1.10"
+""":data:`MIN_VERSION` as text, for the install hint (a test holds the two equal)."""
+
 MISSING_MESSAGE: Final = (
     "Quarto hittades inte, så webbplatsen och Word- och PDF-dokumenten har inte skapats. "
     "Allt före det steget är klart: de körda anteckningsböckerna och nyckeltalen finns i "
     "reports/<period>/_executed/ och Quarto-projektets genererade filer är skrivna.\n"
     "Installera Quarto på ett av två sätt och kör kommunrapport build igen:\n"
-    '  - i samma Python-miljö: pip install -e ".[quarto]"  (paketet quarto-cli)\n'
+    f'  - i samma Python-miljö som kommunrapport: pip install "quarto-cli>={_MIN_TEXT}"  '
+    "(paketet hämtar Quarto från GitHub när det installeras, så datorn behöver nå "
+    "github.com)\n"
     "  - från https://quarto.org/docs/get-started/ (lägg quarto i PATH, eller ange "
     f"sökvägen i miljövariabeln {QUARTO_PATH_ENV})."
 )
@@ -74,8 +79,8 @@ class QuartoVersionError(QuartoMissingError):
             "senare (med äldre versioner klarar webbplatsens sökruta inte "
             "tillgänglighetskraven, WCAG 2.1 AA, och formatlänkarna blir fel). Webbplatsen och "
             "Word- och PDF-dokumenten har inte skapats; allt före det steget är klart.\n"
-            f'Uppdatera: pip install -U "quarto-cli>={wanted}" (eller pip install -e '
-            '".[quarto]"), eller installera från https://quarto.org/docs/get-started/.',
+            f'Uppdatera: pip install -U "quarto-cli>={wanted}" (hämtar Quarto från GitHub), '
+            "eller installera från https://quarto.org/docs/get-started/.",
         )
 
 

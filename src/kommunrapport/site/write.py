@@ -48,10 +48,11 @@ from kommunrapport.content.markup import (
     yaml_scalar,
 )
 from kommunrapport.data.errors import Problem
-from kommunrapport.data.fsutil import write_atomic
+from kommunrapport.data.fsutil import remove_tree, write_atomic
 from kommunrapport.data.model import Kommunmodell, Period
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.data.projectfiles import named_file
+from kommunrapport.data.tablespec import PERIOD_RE
 from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site import opendata_publish
 from kommunrapport.site.chapters import REPORT_KEY, chapter_body, slot, unique_label
@@ -154,6 +155,10 @@ def _callout(title: str, text: str) -> str:
     return f'::: {{.callout-warning title="{title}"}}\n{text}\n:::'
 
 
+STATUS_TITLES: Final = {"utkast": "Utkast", "granskning": "Granskning"}
+"""The banner's title over a text that is not klar (as ``assets/utkast.lua`` has it)."""
+
+
 def _chapter_text(model: Kommunmodell, period: Period, chapter: Chapter) -> str:
     parts = [f"# {chapter.title} {{#kapitel-{slot(chapter.job)}}}", ""]
     if not chapter.has_notebook:
@@ -179,7 +184,10 @@ def _chapter_text(model: Kommunmodell, period: Period, chapter: Chapter) -> str:
     else:
         if chapter.status != "klar":
             parts += [
-                _callout("Utkast", f"Texten i den här delen har status {md_text(chapter.status)}."),
+                _callout(
+                    STATUS_TITLES.get(chapter.status, "Inte klar"),
+                    f"Texten i den här delen har status {md_text(chapter.status)}.",
+                ),
                 "",
             ]
         body = chapter.narrative.body
@@ -404,6 +412,41 @@ def check_review_filter(paths: ProjectPaths, sites: Sequence[PeriodSite]) -> Non
         )
 
 
+def remove_left_periods(model: Kommunmodell) -> dict[str, list[Path]]:
+    """Delete what the build generated for a period that is no longer in params/perioder.yml
+    (a folder ``reports/<ÅÅÅÅ-MM>/`` of another period): its executed notebooks (``_executed/``),
+    its report page (``index.qmd``, when generated) and its published open data
+    (``oppna-data/``, when generated). The analysts' texts stay, and so does the folder when
+    it holds them. Returns what was deleted, per period."""
+    paths = model.paths
+    known = {p.id for p in model.perioder.perioder}
+    out: dict[str, list[Path]] = {}
+    if not paths.reports_dir.is_dir():
+        return out
+    for folder in sorted(paths.reports_dir.iterdir()):
+        pid = folder.name
+        if not folder.is_dir() or pid in known or not PERIOD_RE.match(pid):
+            continue
+        gone: list[Path] = []
+        executed = paths.executed_dir(pid)
+        if executed.is_dir():
+            remove_tree(executed)
+            gone.append(executed)
+        report = paths.period_report(pid)
+        if report.is_file() and is_generated(report):
+            report.unlink()
+            gone.append(report)
+        data = paths.published_open_data_root(pid)
+        if data.is_dir() and opendata_publish.is_generated(data):
+            remove_tree(data)
+            gone.append(data)
+        if gone:
+            out[pid] = gone
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    return out
+
+
 def prepare_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> SitePlan:
     """Write every generated file of the Quarto project, then check that every reference
     of every page resolves.
@@ -417,6 +460,7 @@ def prepare_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> S
     """
     paths = model.paths
     written: list[Path] = list(ensure_project_files(paths))
+    left = remove_left_periods(model)
     sites = plan_site(model, periods)
     check_review_filter(paths, sites)
     for ps in sites:
@@ -424,7 +468,7 @@ def prepare_site(model: Kommunmodell, periods: Iterable[str] | None = None) -> S
     config = _yaml_text(site_config(model, sites))
     _write_generated(paths, paths.site_config_file, config, written)
     _write_generated(paths, paths.periods_include_file, periods_list_text(model, sites), written)
-    plan = SitePlan(tuple(sites), tuple(written))
+    plan = SitePlan(tuple(sites), tuple(written), tuple(left))
     problems: list[Problem] = []
     for page in plan.pages(paths)[1:]:
         problems.extend(unresolved_references(paths, page))

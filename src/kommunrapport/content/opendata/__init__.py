@@ -3,7 +3,8 @@
 :func:`tables` returns name → :class:`OpenTable` (a frame plus a Swedish description of
 the table and of each column); the batch runner writes them (UTF-8). Numbers are raw (not
 formatted, full precision, in the unit the column names); small counts of individuals are
-left empty exactly as in the report (see :mod:`kommunrapport.content.suppression`).
+left empty exactly as in the report (see :mod:`kommunrapport.content.suppression`). A table
+without rows is not published.
 
 - ``tabell``: :class:`OpenTable` and the parts the two reports share (drift, personnel).
 - ``namnd``: the tables of a nämnd's report.
@@ -19,7 +20,10 @@ from kommunrapport.data.model import Kommunmodell
 
 
 def tables(model: Kommunmodell, period_id: str, namnd_id: str | None) -> dict[str, OpenTable]:
-    """The open-data tables of a nämnd's report, or the kommun's when ``namnd_id`` is None."""
+    """The open-data tables of a nämnd's report, or the kommun's when ``namnd_id`` is None;
+    a table without rows is not published."""
     if namnd_id is None:
-        return kommun_tables(model, period_id)
-    return namnd_tables(model, period_id, namnd_id)
+        found = kommun_tables(model, period_id)
+    else:
+        found = namnd_tables(model, period_id, namnd_id)
+    return {name: t for name, t in found.items() if not t.frame.empty}

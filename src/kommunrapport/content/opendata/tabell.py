@@ -97,13 +97,22 @@ def tkr(row: DriftRad | InvesteringRad, full_year: bool) -> dict[str, float | No
 
 
 def drift_table(description: str, key: str, key_text: str, drift: Drift) -> OpenTable:
-    """A driftredovisning: one row per line of ``drift``, named in column ``key``."""
+    """A driftredovisning: one row per line of ``drift``, named in column ``key``, and its
+    total (``radtyp`` says which row is which: the nämnd's official total is ``total``)."""
     if drift.kostnad_negativ:
         description += " Kostnader är negativa tal och intäkter positiva, som i filen."
+    rows = [{key: d.namn, "radtyp": key, **tkr(d, drift.full_year)} for d in drift.rader]
+    if drift.rader:
+        kind = "total" if drift.officiell else "summa"
+        rows.append({key: drift.summa.namn, "radtyp": kind, **tkr(drift.summa, drift.full_year)})
     return table(
         description,
-        {key: key_text, **drift_cols(drift.full_year)},
-        [{key: d.namn, **tkr(d, drift.full_year)} for d in drift.rader],
+        {
+            key: key_text,
+            "radtyp": f"{key}: en rad; summa: radernas summa; total: nämndens officiella summa",
+            **drift_cols(drift.full_year),
+        },
+        rows,
     )
 
 

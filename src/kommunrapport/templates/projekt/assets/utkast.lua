@@ -1,4 +1,5 @@
--- kommunrapport: en synlig "Utkast"-ruta överst på sidor vars text inte är klar.
+-- kommunrapport: en synlig ruta överst på sidor vars text inte är klar: "Utkast" för ett
+-- utkast, "Granskning" för en text som granskas.
 --
 -- Status kommer från sidans front matter (status: utkast | granskning | klar), som
 -- analytikerna sätter i reports/<period>/<nämnd>.qmd. `kommunrapport build --publish`
@@ -13,6 +14,11 @@ local MESSAGES = {
   granskning = "Texten granskas och kan ändras innan den beslutas.",
 }
 
+local TITLES = {
+  utkast = "Utkast",
+  granskning = "Granskning",
+}
+
 local function message(status)
   return MESSAGES[status]
     or ("Texten har status " .. status .. " och är inte klar.")
@@ -20,16 +26,17 @@ end
 
 local function banner(status)
   local content = { pandoc.Para(pandoc.Inlines(message(status))) }
+  local title = TITLES[status] or "Inte klar"
   if quarto ~= nil and quarto.Callout ~= nil then
     return quarto.Callout({
       type = "warning",
-      title = "Utkast",
+      title = title,
       content = content,
     })
   end
   return pandoc.Div(
     content,
-    pandoc.Attr("", { "callout-warning", "kommunrapport-utkast" }, { { "title", "Utkast" } })
+    pandoc.Attr("", { "callout-warning", "kommunrapport-utkast" }, { { "title", title } })
   )
 end
 

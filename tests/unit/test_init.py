@@ -14,7 +14,7 @@ from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.kommuner import kommun_name, kommuner, lookup
 from kommunrapport.data.loader import check, load_model
 from kommunrapport.data.paths import ProjectPaths
-from kommunrapport.data.registrydoc import BEGIN, END, section
+from kommunrapport.data.registrydoc import BEGIN, END, data_readme, section
 from kommunrapport.data.tablespec import Part
 from kommunrapport.site.newproject import InitError, init_project, next_steps
 
@@ -159,6 +159,43 @@ def test_data_readme_carries_the_registrys_requirements() -> None:
     text = (REPO / "data" / "README.md").read_text(encoding="utf-8")
     start, end = text.index(BEGIN), text.index(END) + len(END)
     assert text[start:end] == section(), "skriv om avsnittet med registrydoc.section()"
+
+
+def test_the_examples_data_readme_is_made_from_the_one_source() -> None:
+    text = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    assert text == data_readme(), (
+        "data/README.md skrivs från src/kommunrapport/templates/datamapp/README.md: ändra där "
+        "och kör python tools/write_data_readme.py"
+    )
+
+
+def test_a_new_projects_data_readme_explains_what_the_examples_does(tmp_path: Path) -> None:
+    """The guide a new project gets says what the example's says, without the example."""
+    root = tmp_path / "p"
+    init_project(root, "1287")
+    text = (root / "data" / "README.md").read_text(encoding="utf-8")
+    assert text == data_readme("Trelleborgs kommun")
+    assert text.startswith("# data/ – Trelleborgs kommuns gemensamma data\n")
+    example = data_readme()
+    headings = [line for line in example.split("\n") if line.startswith("### ")]
+    headings.remove("### Källa för de verkliga uppgifterna")  # the example's own section
+    assert headings and all(h in text for h in headings)
+    for topic in (
+        "### malkedja.yml – målkedjan",  # the goal chain
+        "**Benämningar.**",  # goal labels
+        "**En indikator kan följa flera nämndmål.**",  # indicator reuse
+        "#### Tecken på belopp",  # sign conventions
+        "### egna/ – nämndens egna tabeller",  # own tables
+        "**Mål utan indikatorer:**",  # qualitative goals
+        "`enhet`: `tkr` (standard) eller `mnkr`",  # units
+        "**Årsredovisningen har ingen prognos.**",
+        "## Kolumnerna, tabell för tabell",
+    ):
+        assert topic in text, topic
+    for word in ("Exempel", "exempel", "Vänersborg", "påhittad", "<!--  ", "{{kommun}}", "\x00"):
+        assert word not in text.replace("Exempel på en egen regel", ""), word
+    assert "<!-- exempel" not in text and "<!-- projekt" not in text
+    assert "<!-- exempel" not in example and "<!-- projekt" not in example
 
 
 def test_required_tables_follow_the_parts_of_the_report() -> None:

@@ -9,7 +9,7 @@ The lowest layer; it imports no other part. What it offers:
 - :mod:`.datasets` and :mod:`.tablespec`: the registry of tables and how a table is typed.
 - :mod:`.crosscheck` and :mod:`.koncerncheck`: the rules that span files, and the koncern's.
 - :mod:`.tableio`, :mod:`.yamlio`, :mod:`.fsutil`: reading tables and YAML, atomic writes.
-- :mod:`.registrydoc`: the registry as Swedish Markdown (which tables each report part needs).
+- :mod:`.registrydoc`: the registry as Swedish Markdown, and the data folder's guide (one source).
 - :mod:`.excelmall`: one Excel workbook for every table; :mod:`.kommuner`: the kommuner by
   Kolada id; :mod:`.notices`: warnings that do not fail ``check``.
 """

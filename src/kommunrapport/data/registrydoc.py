@@ -1,9 +1,18 @@
-"""The registry in Swedish Markdown: which tables each part of the report needs, and
-each table's columns. ``data/README.md`` carries :func:`requirements_markdown` between
-two marker lines (a test keeps it equal to the registry), and ``init`` writes a project's
-``data/README.md`` from :func:`project_readme`."""
+"""The registry in Swedish Markdown, and the guide to the data folder, ``data/README.md``.
+
+The guide has one source, ``templates/datamapp/README.md``: the example's ``data/README.md``
+and the one ``init`` writes for a new project are both made from it by :func:`data_readme`
+(a test keeps the example's file equal to it; ``tools/write_data_readme.py`` writes it). In the
+source, ``<!-- exempel -->…<!-- /exempel -->`` holds what only the example says (what is real
+and what is invented, the example's own figures) and ``<!-- projekt -->…<!-- /projekt -->``
+what only a new project's guide says; ``{{tabellkrav}}`` is :func:`section` (which tables each
+part of the report needs) and ``{{kolumner}}`` :func:`tables_markdown` (each table's columns),
+both from the registry, and ``{{kommun}}`` the kommun's name."""
 
 from __future__ import annotations
+
+import re
+from importlib import resources
 
 from kommunrapport.data.datasets import DATASETS, KOMMUN_DATA
 from kommunrapport.data.tablespec import Part
@@ -50,39 +59,62 @@ def section() -> str:
 
 
 def tables_markdown() -> str:
-    """Each table with its columns, key and unit."""
-    out = []
+    """Each table with its columns, key and unit, from the registry."""
+    out = [
+        "## Kolumnerna, tabell för tabell",
+        "",
+        "Listan skrivs ur tabellregistret (`src/kommunrapport/data/datasets.py`), så den följer "
+        "alltid det som `kommunrapport check` kräver.",
+        "",
+    ]
     for ds in DATASETS.values():
-        out += [f"### {ds.stem}.csv – {ds.description}", ""]
+        out += [f"**{ds.stem}.csv** – {ds.description}. Nyckel: {', '.join(ds.key)}.", ""]
         for col in ds.columns:
             what = col.description or col.kind.value
             if col.allowed:
                 what += f" ({', '.join(col.allowed)})"
             optional = f"{col.when_required}; " if col.when_required else ""
             out.append(f"- `{col.name}`: {optional}{what}")
-        out += ["", f"Nyckel: {', '.join(ds.key)}.", ""]
+        out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+_GUIDE = ("templates", "datamapp", "README.md")
+_KINDS = ("exempel", "projekt")
+
+
+def guide_source() -> str:
+    """The one source of both data guides (see the module's docstring)."""
+    return resources.files("kommunrapport").joinpath(*_GUIDE).read_text(encoding="utf-8")
+
+
+def data_readme(kommun: str | None = None) -> str:
+    """``data/README.md``: the example's when ``kommun`` is None, else a new project's for the
+    kommun of that name."""
+    keep = "exempel" if kommun is None else "projekt"
+    text = guide_source()
+    for kind in _KINDS:
+        start, end = f"<!-- {kind} -->", f"<!-- /{kind} -->"
+        if kind == keep:
+            text = text.replace(start, "").replace(end, "")
+        else:
+            text = re.sub(re.escape(start) + ".*?" + re.escape(end), _CUT, text, flags=re.S)
+    text = text.replace("{{tabellkrav}}", section())
+    text = text.replace("{{kolumner}}", tables_markdown().rstrip("\n"))
+    text = text.replace("{{kommun}}", kommun or "")
+    lines = []
+    for line in text.split("\n"):
+        if _CUT in line:  # where a sentence was taken out: one space between the rest
+            line = re.sub(r"(?<=\S) {2,}(?=\S)", " ", line.replace(_CUT, "")).rstrip()
+        lines.append(line)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return text.rstrip("\n") + "\n"
+
+
+_CUT = "\x00"
+"""Marks where a span of the other kind was taken out (no guide text has a NUL)."""
 
 
 def project_readme(kommun: str) -> str:
     """data/README.md of a new project."""
-    return "\n".join(
-        [
-            f"# data/ – {kommun}s gemensamma data",
-            "",
-            "Allt som rapporterna räknas fram ur: organisationen (`kommun.yml`), målkedjan "
-            "(`malkedja.yml`) och tabellerna nedan. Kör `kommunrapport check` efter varje "
-            "ändring: den visar vad som återstår att fylla i och varje fel med fil, rad och "
-            "kolumn. Tabellerna är CSV-filer (komma eller semikolon, en rubrikrad, tal som "
-            "`1 234,5`) eller blad i en arbetsbok `kommunrapport.xlsx` "
-            "(`kommunrapport excel-mall`).",
-            "",
-            "## Vilka tabeller som krävs",
-            "",
-            section(),
-            "",
-            "## Tabellerna",
-            "",
-            tables_markdown(),
-        ]
-    )
+    return data_readme(kommun)

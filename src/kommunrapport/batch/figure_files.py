@@ -67,14 +67,22 @@ def _source(cell: MutableMapping[str, Any]) -> str:
     return _text(cell.get("source", "")) or ""
 
 
-def cell_stem(cell: MutableMapping[str, Any], index: int) -> str:
-    """A file name stem for a cell's figures: its label, else its id, else its position."""
-    for line in _source(cell).split("\n"):
+def cell_label(source: str) -> str | None:
+    """The ``#| label:`` of a code cell's source (among the option lines at its top)."""
+    for line in source.split("\n"):
         if not line.startswith("#|"):
             break
         m = _LABEL.match(line)
         if m:
-            return _UNSAFE.sub("-", m.group(1)).strip(".-") or f"cell-{index}"
+            return m.group(1)
+    return None
+
+
+def cell_stem(cell: MutableMapping[str, Any], index: int) -> str:
+    """A file name stem for a cell's figures: its label, else its id, else its position."""
+    label = cell_label(_source(cell))
+    if label is not None:
+        return _UNSAFE.sub("-", label).strip(".-") or f"cell-{index}"
     cell_id = cell.get("id")
     if isinstance(cell_id, str) and _UNSAFE.sub("-", cell_id).strip(".-"):
         return _UNSAFE.sub("-", cell_id).strip(".-")

@@ -250,16 +250,17 @@ def notebook_source(paths: ProjectPaths, job: Job, model: Kommunmodell) -> Any:
 
 
 _CAPTION_LINE = re.compile(r"^(#\|\s*(?:tbl|fig)-cap:\s*)(.*?)\s*$")
-_LABEL_LINE = re.compile(r"^#\|\s*label:\s*(\S+)\s*$")
 
 
 def _with_caption(source: str, wanted: Mapping[str, str], defaults: Mapping[str, str]) -> str:
     """``source`` with its caption option replaced by ``wanted[label]`` when the cell's label
     is there and its caption is the template's default for the label."""
-    lines = source.split("\n")
-    label = next((m.group(1) for line in lines if (m := _LABEL_LINE.match(line))), None)
+    from kommunrapport.batch.figure_files import cell_label
+
+    label = cell_label(source)
     if label is None or label not in wanted:
         return source
+    lines = source.split("\n")
     for i, line in enumerate(lines):
         m = _CAPTION_LINE.match(line)
         if m and _unquoted(m.group(2)) == defaults.get(label):

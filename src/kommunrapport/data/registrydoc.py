@@ -113,8 +113,3 @@ def data_readme(kommun: str | None = None) -> str:
 
 _CUT = "\x00"
 """Marks where a span of the other kind was taken out (no guide text has a NUL)."""
-
-
-def project_readme(kommun: str) -> str:
-    """data/README.md of a new project."""
-    return data_readme(kommun)

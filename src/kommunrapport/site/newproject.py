@@ -31,7 +31,7 @@ from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import create_exclusive
 from kommunrapport.data.kommuner import lookup
 from kommunrapport.data.paths import WORKBOOK_NAME, ProjectPaths
-from kommunrapport.data.registrydoc import project_readme
+from kommunrapport.data.registrydoc import data_readme
 from kommunrapport.data.tableio import TableReadError, read_table_text
 from kommunrapport.data.yamlio import load_yaml
 from kommunrapport.site.scaffold import TEMPLATES, project_template_files
@@ -155,7 +155,7 @@ def planned_files(kommun: str, kolada_id: str, year: int) -> list[tuple[str, byt
         (f"data/{MALKEDJA}.yml", MALKEDJA_YML.encode()),
         ("params/perioder.yml", _perioder_yml(year).encode()),
         (".gitignore", GITIGNORE.encode()),
-        ("data/README.md", project_readme(kommun).encode()),
+        ("data/README.md", data_readme(kommun).encode()),
     ]
     files += [(f"data/{DATASETS[n].stem}.csv", _header_csv(n)) for n in INIT_TABLES]
     notebooks = resources.files("kommunrapport").joinpath(TEMPLATES, NOTEBOOK_TEMPLATES)

@@ -35,8 +35,13 @@ QUARTO_PATH_ENV: Final = "QUARTO_PATH"
 
 _NAMES: Final = ("quarto", "quarto.exe", "quarto.cmd")
 
-_MIN_TEXT: Final = "1.10"
-""":data:`MIN_VERSION` as text, for the install hint (a test holds the two equal)."""
+MIN_VERSION: Final = (1, 10)
+"""The oldest Quarto the project works with. Quarto 1.7 gives every page a search box that
+fails WCAG 2.1 AA (axe: ``button-name`` on ``.aa-DetachedSearchButton``,
+``aria-input-field-name`` on ``.aa-Autocomplete``; measured in ``shared/render/README.md``)
+and its own format links; 1.10 gives neither. Keep in step with pyproject's ``quarto`` extra."""
+
+_MIN_TEXT: Final = ".".join(map(str, MIN_VERSION))
 
 MISSING_MESSAGE: Final = (
     "Quarto hittades inte, så webbplatsen och Word- och PDF-dokumenten har inte skapats. "
@@ -58,12 +63,6 @@ class QuartoMissingError(KommunrapportError):
         super().__init__(MISSING_MESSAGE)
 
 
-MIN_VERSION: Final = (1, 10)
-"""The oldest Quarto the project works with. Quarto 1.7 gives every page a search box that
-fails WCAG 2.1 AA (axe: ``button-name`` on ``.aa-DetachedSearchButton``,
-``aria-input-field-name`` on ``.aa-Autocomplete``; measured in ``shared/render/README.md``)
-and its own format links; 1.10 gives neither. Keep in step with pyproject's ``quarto`` extra."""
-
 _VERSION: Final = re.compile(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?", re.M)
 
 
@@ -71,7 +70,7 @@ class QuartoVersionError(QuartoMissingError):
     """The Quarto found is older than :data:`MIN_VERSION` (or says no version)."""
 
     def __init__(self, exe: Path, version: tuple[int, ...] | None) -> None:
-        wanted = ".".join(map(str, MIN_VERSION))
+        wanted = _MIN_TEXT
         shown = "okänd version" if version is None else ".".join(map(str, version))
         KommunrapportError.__init__(
             self,

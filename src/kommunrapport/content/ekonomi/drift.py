@@ -24,7 +24,7 @@ import pandas as pd
 
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
-from kommunrapport.content.ekonomi.tal import known_sum, num
+from kommunrapport.content.ekonomi.tal import known_sum, no_budget_note, num
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data import tecken
 from kommunrapport.data.model import Kommunmodell, Period
@@ -164,12 +164,7 @@ def extra_noter(d: Drift) -> list[str]:
             f"{fmt.join_words(income)} har nettointäkt (belopp med {sign} tecken); "
             "summan räknar med tecknet."
         )
-    unbudgeted = [r.namn for r in d.rader if r.budget is None]
-    if unbudgeted:
-        notes.append(
-            f"{fmt.join_words(unbudgeted)} saknar budget; avvikelsen räknas mot budgeten 0 "
-            "och summan med 0."
-        )
+    notes += no_budget_note([r.namn for r in d.rader if r.budget is None])
     if d.radsumma is not None:
         r, s = d.radsumma, d.summa
         parts = [

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
-from kommunrapport.content.ekonomi.tal import diff, known_sum, num
+from kommunrapport.content.ekonomi.tal import diff, known_sum, no_budget_note, num
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data import tecken as tecken_mod
 from kommunrapport.data.model import Kommunmodell, Period
@@ -178,16 +178,7 @@ def _note(inv: Investeringar) -> str:
 
 def _notes(inv: Investeringar, *more: str) -> tuple[str, ...]:
     """The avvikelse note, ``more``, and the projects without budget."""
-    unbudgeted = [r.namn for r in inv.rader if r.budget is None]
-    tail = (
-        (
-            f"{fmt.join_words(unbudgeted)} saknar budget; avvikelsen räknas mot budgeten 0 "
-            "och summan med 0.",
-        )
-        if unbudgeted
-        else ()
-    )
-    return (_note(inv), *more, *tail)
+    return (_note(inv), *more, *no_budget_note([r.namn for r in inv.rader if r.budget is None]))
 
 
 def investering_tabell(inv: Investeringar) -> Tabell:

@@ -73,7 +73,7 @@ def _ratios(
         if net_costs is not None and finance is not None:
             out["nettokostnadsandel"] = fmt.share(-(net_costs + finance), taxes)
         if inv is not None and inv.rader:
-            total = inv.summa.utfall if per.is_full_year(p) else inv.summa.helar
+            total = inv.summa.helar  # the utfall in the årsredovisning, else the prognos
             if total is not None:
                 out["nettoinvesteringar"] = total / TKR_PER_MNKR
                 if result is not None and depreciation is not None:

@@ -20,3 +20,12 @@ def known_sum(values: list[float | None]) -> float | None:
 
 def diff(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
+
+
+def no_budget_note(names: list[str]) -> list[str]:
+    """The note under a table whose rows ``names`` have no budget (an empty cell), if any."""
+    if not names:
+        return []
+    return [
+        f"{fmt.join_words(names)} saknar budget; avvikelsen räknas mot budgeten 0 och summan med 0."
+    ]

@@ -46,36 +46,30 @@ def table(description: str, columns: dict[str, str], rows: list[dict[str, Any]])
     return OpenTable(frame, description, columns)
 
 
-def drift_cols(full_year: bool) -> dict[str, str]:
-    """The amount columns of a driftredovisning: an årsredovisning has no prognos."""
-    if full_year:
-        return {
-            "budget_tkr": "årsbudget (nettokostnad), tkr",
-            "utfall_tkr": "årets utfall, tkr",
-            "avvikelse_tkr": "budget − utfall, positivt = överskott, tkr",
-        }
-    return {
-        "budget_tkr": "årsbudget (nettokostnad), tkr",
-        "utfall_tkr": "utfall hittills i år, tkr",
-        "prognos_tkr": "prognos för helåret, tkr",
-        "avvikelse_tkr": "budget − prognos för helåret, positivt = överskott, tkr",
+def _amount_cols(full_year: bool, budget: str, full_year_word: str, gain: str) -> dict[str, str]:
+    """The amount columns of a drift or investment table: an årsredovisning has no prognos,
+    and its avvikelse is budget − utfall."""
+    cols = {
+        "budget_tkr": budget,
+        "utfall_tkr": "årets utfall, tkr" if full_year else "utfall hittills i år, tkr",
     }
+    if not full_year:
+        cols["prognos_tkr"] = "prognos för helåret, tkr"
+    word = "utfall" if full_year else full_year_word
+    cols["avvikelse_tkr"] = f"budget − {word}, positivt = {gain}, tkr"
+    return cols
+
+
+def drift_cols(full_year: bool) -> dict[str, str]:
+    """The amount columns of a driftredovisning."""
+    return _amount_cols(
+        full_year, "årsbudget (nettokostnad), tkr", "prognos för helåret", "överskott"
+    )
 
 
 def inv_cols(full_year: bool) -> dict[str, str]:
-    """The amount columns of an investment table: an årsredovisning has no prognos."""
-    if full_year:
-        return {
-            "budget_tkr": "årsbudget, tkr",
-            "utfall_tkr": "årets utfall, tkr",
-            "avvikelse_tkr": "budget − utfall, positivt = lägre utgift än budgeterat, tkr",
-        }
-    return {
-        "budget_tkr": "årsbudget, tkr",
-        "utfall_tkr": "utfall hittills i år, tkr",
-        "prognos_tkr": "prognos för helåret, tkr",
-        "avvikelse_tkr": "budget − prognos, positivt = lägre utgift än budgeterat, tkr",
-    }
+    """The amount columns of an investment table."""
+    return _amount_cols(full_year, "årsbudget, tkr", "prognos", "lägre utgift än budgeterat")
 
 
 FLERARIG_COLS = {

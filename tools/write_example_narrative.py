@@ -267,6 +267,17 @@ class Context:
     figures: dict[str, str]
 
 
+OWN_TABLES: dict[tuple[str, str], tuple[str, str]] = {
+    ("mhn", "årsredovisning"): (
+        "Avgiftsintäkterna blev 0,088 mnkr lägre än budgeten, främst för att färre årliga "
+        "kontroller av livsmedelsanläggningar kunde göras under vakanserna. Prövningar och "
+        "anmälningar inom miljöskyddet gav mer än beräknat.",
+        "tbl-egen-avgifter",
+    ),
+}
+"""A nämnd's own table (data/egna/) in its economy text: the sentence before it, its label."""
+
+
 def embeds(job: str, labels: list[str]) -> str:
     return "\n\n".join(f"{{{{< embed _executed/{job}.ipynb#{label} >}}}}" for label in labels)
 
@@ -409,6 +420,9 @@ def economy_text(c: Context) -> str:
             f"Investeringarna följer planen: {m('investering_utfall_tkr')} av budgeten "
             f"{m('investering_budget_tkr')} har använts hittills."
         )
+    own = OWN_TABLES.get((c.job, c.period.typ))
+    if own is not None:
+        parts += [own[0], embeds(c.job, [own[1]])]
     return "\n\n".join(parts)
 
 

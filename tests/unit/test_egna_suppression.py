@@ -52,7 +52,9 @@ def test_small_counts_and_their_sum_are_hidden(tmp_path: Path) -> None:
     frame = opendata.tables(model, PERIOD, "kfn")["egen_placeringar"].frame
     assert frame["barn"].tolist()[0] == 14
     assert frame["barn"].iloc[1:].isna().all()
-    assert frame["dygn"].tolist() == [4210, 611, 287]
+    # the sum row is a row of its own (radtyp summa): its hidden count is empty too
+    assert frame["dygn"].tolist() == [4210, 611, 287, 5108]
+    assert frame["radtyp"].tolist() == ["rad", "rad", "rad", "summa"]
 
 
 def test_no_hidden_cell_keeps_the_sum_and_no_note(tmp_path: Path) -> None:

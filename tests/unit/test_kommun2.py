@@ -189,7 +189,9 @@ def test_open_data(model: Kommunmodell) -> None:
     summary = {r["post"]: r for r in _csv(tables["ekonomisk_sammanfattning"])}
     assert float(summary["Nettokostnad"]["avvikelse_tkr"]) == -202
     own = _csv(tables["egen_foreningsbidrag"])
-    assert [r["verksamhet"] for r in own] == ["Idrott", "Kultur", "Ungdom"]
+    assert [r["verksamhet"] for r in own] == ["Idrott", "Kultur", "Ungdom", "Summa"]
+    assert [r["radtyp"] for r in own] == ["rad", "rad", "rad", "summa"]
+    assert float(own[-1]["bidrag_2025"]) == 2350 + 900 + 330
     assert tables["egen_foreningsbidrag"].columns["bidrag_2025"] == "Bidrag 2025, tkr"
 
 

@@ -9,6 +9,7 @@ notebook, one per own table; they only call :meth:`NamndRapport.egen_tabell`.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from kommunrapport.content import formatting as fmt
@@ -17,7 +18,13 @@ from kommunrapport.content.ekonomi.tal import known_sum, num
 from kommunrapport.content.labels import egen_label
 from kommunrapport.content.opendata.tabell import EMPTY_NOTE, OpenTable, table
 from kommunrapport.content.tables import Kolumn, Tabell
-from kommunrapport.data.model import EgenKolumn, EgenTabell, Kommunmodell
+from kommunrapport.data.model import (
+    EgenKolumn,
+    EgenTabell,
+    EgenTabellBeskrivning,
+    Kommun,
+    Kommunmodell,
+)
 
 _NUMBERS = ("tal", "heltal", "procent")
 
@@ -31,13 +38,13 @@ def _heading(k: EgenKolumn, enhet: str) -> str:
     return head
 
 
-def _cell(k: EgenKolumn, value: object) -> str:
+def _cell(k: EgenKolumn, value: object, decimals: int) -> str:
     if value is None or fmt.is_missing(value):
         return fmt.MISSING
     if k.typ == "år":
         return str(int(float(str(value))))
     if k.typ in _NUMBERS:
-        return fmt.number(num(value), k.decimaler)
+        return fmt.number(num(value), decimals)
     return str(value)
 
 
@@ -50,43 +57,105 @@ def _summed(k: EgenKolumn) -> bool:
     return k.typ in _NUMBERS and k.summeras and k.typ != "procent"
 
 
-def egen_tabell(t: EgenTabell, threshold: int) -> Tabell:
-    """The table; in a column of counts of people (``antal_individer``) a count below
-    ``threshold`` shows as ``<5`` and the column's sum as ``x`` when one of its cells is
-    hidden (the sum minus the shown cells would give the hidden ones back)."""
+def subtotal_label(template: str, group: str) -> str:
+    """``Summa {grupp}`` for the group ``Skatteintäkter`` → ``Summa skatteintäkter``; an
+    abbreviation (``LSS``, ``IFO``) keeps its capitals."""
+    word = group
+    if len(word) > 1 and word[0].isupper() and word[1].islower():
+        word = word[0].lower() + word[1:]
+    return template.replace("{grupp}", word)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A run of the table: a group (its name and rows) or, without groups, all rows."""
+
+    namn: str | None
+    rows: list[dict[str, Any]]
+
+
+def _records(t: EgenTabell) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in t.frame.to_dict("records")]
+
+
+def _parts(t: EgenTabell) -> list[_Part]:
+    """The rows by group, groups in the order they first appear (rows in file order)."""
+    records = _records(t)
+    group = t.beskrivning.grupp
+    if group is None:
+        return [_Part(None, records)]
+    parts: dict[str, _Part] = {}
+    for r in records:
+        name = str(r.get(group))
+        parts.setdefault(name, _Part(name, [])).rows.append(r)
+    return list(parts.values())
+
+
+def _total(k: EgenKolumn, rows: list[dict[str, Any]], threshold: int) -> float | None:
+    """The column's sum over ``rows`` from the unrounded values; None (shown as ``x``) when
+    one of the cells is a hidden count."""
+    if any(_hidden(k, r.get(k.namn), threshold) for r in rows):
+        return None
+    return known_sum([num(r.get(k.namn)) for r in rows])
+
+
+def _shown(t: EgenTabell) -> list[EgenKolumn]:
+    return [k for k in t.beskrivning.kolumner if k.namn != t.beskrivning.grupp]
+
+
+def egen_tabell(t: EgenTabell, kommun: Kommun) -> Tabell:
+    """The table. In a column of counts of people (``antal_individer``) a count below the
+    kommun's ``minsta_antal`` shows as ``<5``, and a sum (a group's subtotal, the total) as
+    ``x`` when one of its cells is hidden: the sum minus the shown cells would give the hidden
+    ones back. With ``grupp``, each group has a heading row and a subtotal row (in bold).
+    Sums are of the unrounded values, rounded once."""
     spec = t.beskrivning
+    threshold = kommun.minsta_antal
+    shown = _shown(t)
+    decimals = {k.namn: spec.decimals(k, kommun) for k in shown}
     cols = tuple(
         Kolumn.tal(_heading(k, spec.enhet)) if k.typ in _NUMBERS else Kolumn.text(_heading(k, ""))
-        for k in spec.kolumner
+        for k in shown
     )
-    records = t.frame.to_dict("records")
+    summed = [k for k in shown[1:] if _summed(k)]
     hidden: set[str] = set()
-    rows = []
-    for r in records:
-        row = []
-        for k in spec.kolumner:
-            if _hidden(k, r.get(k.namn), threshold):
-                hidden.add(k.namn)
-                row.append(suppression.marker(threshold))
-            else:
-                row.append(_cell(k, r.get(k.namn)))
-        rows.append(tuple(row))
-    summa: tuple[tuple[str, ...], ...] = ()
     sum_hidden = False
-    if spec.summarad and rows:
-        cells = []
-        for i, k in enumerate(spec.kolumner):
-            if i == 0:
-                cells.append(spec.summarad)
-            elif _summed(k) and k.namn in hidden:
-                cells.append(suppression.TOTAL_MARKER)
-                sum_hidden = True
-            elif _summed(k):
-                total = known_sum([num(r.get(k.namn)) for r in records])
-                cells.append(fmt.number(total, k.decimaler))
-            else:
+
+    def sum_row(label: str, rows: list[dict[str, Any]]) -> tuple[str, ...]:
+        nonlocal sum_hidden
+        cells = [label]
+        for k in shown[1:]:
+            if not _summed(k):
                 cells.append("")
-        summa = (tuple(cells),)
+                continue
+            total = _total(k, rows, threshold)
+            if total is None:
+                sum_hidden = True
+                cells.append(suppression.TOTAL_MARKER)
+            else:
+                cells.append(fmt.number(total, decimals[k.namn]))
+        return tuple(cells)
+
+    body: list[tuple[str, ...]] = []
+    bold: set[int] = set()
+    for part in _parts(t):
+        if part.namn is not None:
+            bold.add(len(body))
+            body.append((part.namn, *("" for _ in shown[1:])))
+        for r in part.rows:
+            row = []
+            for k in shown:
+                if _hidden(k, r.get(k.namn), threshold):
+                    hidden.add(k.namn)
+                    row.append(suppression.marker(threshold))
+                else:
+                    row.append(_cell(k, r.get(k.namn), decimals[k.namn]))
+            body.append(tuple(row))
+        if part.namn is not None and summed:
+            bold.add(len(body))
+            body.append(sum_row(subtotal_label(spec.delsumma, part.namn), part.rows))
+    records = _records(t)
+    summa = (sum_row(spec.summarad, records),) if spec.summarad and records else ()
     notes = list(spec.noter)
     if hidden:
         notes.append(suppression.count_note(threshold))
@@ -95,7 +164,12 @@ def egen_tabell(t: EgenTabell, threshold: int) -> Tabell:
     if spec.kalla:
         notes.append(f"Källa: {spec.kalla}")
     return Tabell(
-        cols, tuple(rows), summa=summa, noter=tuple(notes), tom="Tabellen har inga rader."
+        cols,
+        tuple(body),
+        summa=summa,
+        noter=tuple(notes),
+        tom="Tabellen har inga rader.",
+        markerade=frozenset(bold),
     )
 
 
@@ -134,9 +208,24 @@ def cells(model: Kommunmodell, namnd_id: str) -> list[dict[str, Any]]:
     return out
 
 
+def _sums(
+    spec: EgenTabellBeskrivning, first: str, rows: list[dict[str, Any]], threshold: int
+) -> dict[str, float | None]:
+    """The summed columns' sums over ``rows`` (None where one of the cells is hidden)."""
+    return {
+        k.namn: _total(k, rows, threshold)
+        for k in spec.kolumner
+        if _summed(k) and k.namn not in (first, spec.grupp)
+    }
+
+
 def open_tables(model: Kommunmodell, namnd_id: str) -> dict[str, OpenTable]:
-    """Each own table as open data (``egen_<namn>``), its columns described by the YAML."""
+    """Each own table as open data (``egen_<namn>``), its columns described by the YAML,
+    amounts unrounded. A table with a sum row or groups has a ``radtyp`` column, and its
+    subtotals (``delsumma``, the group's name in the group column) and total (``summa``)
+    are rows of their own; a hidden count, and a sum over one, is an empty cell."""
     out = {}
+    threshold = model.kommun.minsta_antal
     for t in model.egna_tabeller(namnd_id):
         spec = t.beskrivning
         columns = {}
@@ -145,14 +234,40 @@ def open_tables(model: Kommunmodell, namnd_id: str) -> dict[str, OpenTable]:
             if k.typ in ("tal",) and spec.enhet:
                 what += f", {spec.enhet}"
             columns[k.namn] = what
-        threshold = model.kommun.minsta_antal
-        rows = [
-            {
-                k.namn: None if _hidden(k, r.get(k.namn), threshold) else r.get(k.namn)
-                for k in spec.kolumner
-            }
-            for r in t.frame.to_dict("records")
-        ]
+        first = _shown(t)[0].namn
+        subtotals = spec.grupp is not None and bool(_sums(spec, first, [], threshold))
+        typed = subtotals or spec.summarad is not None
+        if typed:
+            kinds = ["rad: en rad"]
+            if subtotals:
+                kinds.append("delsumma: gruppens summa")
+            if spec.summarad is not None:
+                kinds.append("summa: tabellens summa")
+            columns["radtyp"] = "; ".join(kinds)
+
+        rows: list[dict[str, Any]] = []
+        for part in _parts(t):
+            for r in part.rows:
+                row = {
+                    k.namn: None if _hidden(k, r.get(k.namn), threshold) else r.get(k.namn)
+                    for k in spec.kolumner
+                }
+                rows.append({**row, "radtyp": "rad"} if typed else row)
+            if subtotals and part.namn is not None and spec.grupp is not None:
+                label = subtotal_label(spec.delsumma, part.namn)
+                rows.append(
+                    {
+                        spec.grupp: part.namn,
+                        first: label,
+                        **_sums(spec, first, part.rows, threshold),
+                        "radtyp": "delsumma",
+                    }
+                )
+        records = _records(t)
+        if spec.summarad and records:
+            rows.append(
+                {first: spec.summarad, **_sums(spec, first, records, threshold), "radtyp": "summa"}
+            )
         title = spec.titel
         if any(k.antal_individer for k in spec.kolumner):
             title += ". " + EMPTY_NOTE.format(n=threshold)

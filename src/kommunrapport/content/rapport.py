@@ -226,7 +226,7 @@ class NamndRapport:
     def egen_tabell(self, namn: str) -> Tabell:
         """The nämnd's own table ``data/egna/<nämnd>/<namn>`` (label ``tbl-egen-<namn>``)."""
         table = egna.find(self.model, self.namnd.id, namn)
-        return egna.egen_tabell(table, self.model.kommun.minsta_antal)
+        return egna.egen_tabell(table, self.model.kommun)
 
     def __repr__(self) -> str:
         return f"{self.namnd.namn}: {self.period.titel}"

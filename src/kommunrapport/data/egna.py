@@ -31,7 +31,7 @@ def dataset_for(stem: str, spec: EgenTabellBeskrivning) -> Dataset:
     columns = tuple(
         Column(k.namn, _KINDS[k.typ], description=k.rubrik or k.namn) for k in spec.kolumner
     )
-    return Dataset(stem, columns, key=(columns[0].name,), description=spec.titel)
+    return Dataset(stem, columns, key=spec.key(), description=spec.titel)
 
 
 def collect_egna(c: Collector, namnd_ids: set[str]) -> dict[str, tuple[EgenTabell, ...]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 import pandas as pd
 from pydantic import (
@@ -67,12 +67,28 @@ class Frozen(BaseModel):
 # --- data/kommun.yml ------------------------------------------------------------------
 
 
+UNIT_DECIMALS: Final = {"tkr": 0, "mnkr": 1}
+"""Decimals in a table's amounts per unit when the kommun says nothing (kommun.yml
+``decimaler``); any other unit has none."""
+
+Decimals = Annotated[int, Field(ge=0, le=4)]
+
+
 class Kommun(Frozen):
     namn: Name
     kolada_id: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
     logotyp: str | None = None
     minsta_antal: int = Field(default=5, ge=1)
     """Counts of individuals below this are suppressed in published tables and charts."""
+    decimaler: dict[Annotated[str, StringConstraints(min_length=1)], Decimals] = Field(
+        default_factory=dict
+    )
+    """Decimals per unit in the report's tables (``{mnkr: 3}``), over :data:`UNIT_DECIMALS`."""
+
+    def decimals(self, unit: str) -> int:
+        """The decimals of an amount in ``unit`` in a table."""
+        unit = unit.strip()
+        return self.decimaler.get(unit, UNIT_DECIMALS.get(unit, 0))
 
 
 class Namnd(Frozen):
@@ -335,7 +351,8 @@ class EgenKolumn(Frozen):
     rubrik: str = ""
     """The heading in the report (default: ``namn``)."""
     typ: EgenKolumnTyp = "text"
-    decimaler: int = Field(default=0, ge=0, le=4)
+    decimaler: Decimals | None = None
+    """Decimals of a number column (default: the table's, else its unit's)."""
     summeras: bool = True
     """Summed in the sum row (numbers only; år is never summed)."""
     antal_individer: bool = False
@@ -358,11 +375,55 @@ class EgenTabellBeskrivning(Frozen):
     enhet: str = ""
     """The unit of the number columns (e.g. ``tkr``), shown in the headings and notes."""
     kolumner: list[EgenKolumn] = Field(min_length=1)
+    decimaler: Decimals | None = None
+    """Decimals of the number columns (default: the kommun's for the unit, see
+    :meth:`Kommun.decimals`); a column's own ``decimaler`` comes first."""
     summarad: str | None = None
     """The first cell of a sum row (e.g. ``Summa``); no sum row when left out."""
+    grupp: str | None = None
+    """A text column whose value groups the rows: each group gets a heading row and, when a
+    column is summed, a subtotal row; the column itself is not shown."""
+    delsumma: Name = "Summa {grupp}"
+    """The first cell of a group's subtotal row; ``{grupp}`` is the group's name, its first
+    letter in lower case unless the name is an abbreviation (``Summa skatteintäkter``)."""
     noter: list[NonEmpty] = Field(default_factory=list)
     kalla: str = ""
     """The source, shown under the table."""
+
+    @model_validator(mode="after")
+    def _group_is_a_text_column(self) -> EgenTabellBeskrivning:
+        if self.grupp is None:
+            return self
+        column = next((k for k in self.kolumner if k.namn == self.grupp), None)
+        if column is None:
+            known = ", ".join(k.namn for k in self.kolumner)
+            raise ValueError(f"grupp '{self.grupp}' är ingen av kolumnerna ({known})")
+        if column.typ != "text":
+            raise ValueError(f"grupp '{self.grupp}' måste vara en kolumn av typen text")
+        if len(self.kolumner) < 2:
+            raise ValueError("en grupperad tabell behöver minst en kolumn utöver gruppen")
+        rest = self.delsumma.replace("{grupp}", "")
+        if "{" in rest or "}" in rest:
+            raise ValueError("delsumma får bara innehålla platshållaren {grupp}")
+        return self
+
+    def decimals(self, k: EgenKolumn, kommun: Kommun) -> int:
+        """A number column's decimals: a ``tal`` column's own, the table's, or the kommun's
+        for the table's unit; a ``procent`` column's own or none; a ``heltal`` none."""
+        if k.typ == "heltal":
+            return 0
+        if k.decimaler is not None:
+            return k.decimaler
+        if k.typ != "tal":
+            return 0
+        if self.decimaler is not None:
+            return self.decimaler
+        return kommun.decimals(self.enhet)
+
+    def key(self) -> tuple[str, ...]:
+        """The columns whose values name a row once: the first column, within its group."""
+        first = next(k.namn for k in self.kolumner if k.namn != self.grupp)
+        return (first,) if self.grupp is None else (self.grupp, first)
 
 
 @dataclass(frozen=True)

@@ -253,24 +253,27 @@ def _cells(
     label: str,
     now: float | None,
     before: float | None,
-    k_now: float | None = None,
-    k_before: float | None = None,
+    k_now: float | None,
+    k_before: float | None,
+    decimaler: int,
 ) -> tuple[str, ...]:
-    cells = [label, fmt.number(now, 1)]
+    cells = [label, fmt.number(now, decimaler)]
     if noter.foregaende_ar:
-        cells.append(fmt.number(before, 1))
+        cells.append(fmt.number(before, decimaler))
     if noter.koncern:
-        cells.append(fmt.number(k_now, 1))
+        cells.append(fmt.number(k_now, decimaler))
         if noter.koncern_foregaende_ar:
-            cells.append(fmt.number(k_before, 1))
+            cells.append(fmt.number(k_before, decimaler))
     return tuple(cells)
 
 
-def _line_cells(noter: Noter, r: NotRad) -> tuple[str, ...]:
-    return _cells(noter, r.post, r.belopp, r.foregaende_ar, r.koncern, r.koncern_foregaende_ar)
+def _line_cells(noter: Noter, r: NotRad, decimaler: int) -> tuple[str, ...]:
+    return _cells(
+        noter, r.post, r.belopp, r.foregaende_ar, r.koncern, r.koncern_foregaende_ar, decimaler
+    )
 
 
-def _sum_cells(noter: Noter, label: str, n: Not) -> tuple[str, ...]:
+def _sum_cells(noter: Noter, label: str, n: Not, decimaler: int) -> tuple[str, ...]:
     return _cells(
         noter,
         label,
@@ -278,6 +281,7 @@ def _sum_cells(noter: Noter, label: str, n: Not) -> tuple[str, ...]:
         n.summa_foregaende_ar,
         n.summa_koncern,
         n.summa_koncern_foregaende_ar,
+        decimaler,
     )
 
 
@@ -316,26 +320,26 @@ def _empty_text(noter: Noter) -> str:
     return "Noterna redovisas i årsredovisningen."
 
 
-def not_tabell(noter: Noter, n: Not) -> Tabell:
+def not_tabell(noter: Noter, n: Not, *, decimaler: int = 1) -> Tabell:
     """One note as a table of its own: its lines and their sum (mnkr)."""
     notes = [_avvikelse_text(n, a) for a in n.avvikelser(noter.period.year)]
     if n.avser is not None and n.avser.belopp is not None and not notes:
         notes.append(f"Summan stämmer med {n.avser.rakning}s post {n.avser.benamning}.")
     return Tabell(
         (Kolumn.text(f"Not {n.nummer} {n.rubrik}"), *_amount_columns(noter)),
-        tuple(_line_cells(noter, r) for r in n.rader),
-        summa=(_sum_cells(noter, "Summa", n),),
+        tuple(_line_cells(noter, r, decimaler) for r in n.rader),
+        summa=(_sum_cells(noter, "Summa", n, decimaler),),
         noter=tuple(notes),
         tom=_empty_text(noter),
     )
 
 
-def not_tabeller(noter: Noter) -> list[Tabell]:
+def not_tabeller(noter: Noter, *, decimaler: int = 1) -> list[Tabell]:
     """Every note as a table of its own, in number order."""
-    return [not_tabell(noter, n) for n in noter.noter]
+    return [not_tabell(noter, n, decimaler=decimaler) for n in noter.noter]
 
 
-def noter_tabell(noter: Noter) -> Tabell:
+def noter_tabell(noter: Noter, *, decimaler: int = 1) -> Tabell:
     """Every note in one table: a heading row, the lines and a sum row per note (mnkr)."""
     rows: list[tuple[str, ...]] = []
     bold: set[int] = set()
@@ -343,10 +347,10 @@ def noter_tabell(noter: Noter) -> Tabell:
     for n in noter.noter:
         bold.add(len(rows))
         rows.append((f"Not {n.nummer} {n.rubrik}", *([""] * (width - 1))))
-        rows.extend(_line_cells(noter, r) for r in n.rader)
+        rows.extend(_line_cells(noter, r, decimaler) for r in n.rader)
         if len(n.rader) > 1:
             bold.add(len(rows))
-            rows.append(_sum_cells(noter, f"Summa not {n.nummer}", n))
+            rows.append(_sum_cells(noter, f"Summa not {n.nummer}", n, decimaler))
     notes: list[str] = []
     if rows:
         notes.append(

@@ -147,6 +147,11 @@ class NamndRapport:
         return cls(model, period, namnd, options.jamforelsegrupp, options.markera)
 
     # --- computed once per report ---------------------------------------------------------
+    @property
+    def _tkr(self) -> int:
+        """Decimals of the nämnd's tables in tkr (kommun.yml ``decimaler``)."""
+        return self.model.kommun.decimals("tkr")
+
     @cached_property
     def maluppfyllelse_data(self) -> mal.Maluppfyllelse:
         return mal.maluppfyllelse(
@@ -204,17 +209,20 @@ class NamndRapport:
         return akt.status_tabell(self.aktivitet_data)
 
     def ekonomisk_sammanfattning(self) -> Tabell:
-        return sf.sammanfattning_tabell(self.sammanfattning_data)
+        return sf.sammanfattning_tabell(self.sammanfattning_data, decimaler=self._tkr)
 
     def drift(self) -> Tabell:
-        return dr.drift_tabell(self.drift_data)
+        return dr.drift_tabell(self.drift_data, decimaler=self._tkr)
 
     def driftdiagram(self) -> Figur | Text:
         fig = figures.drift_figur(self.drift_data)
         return fig or Text("Driftredovisning saknas för perioden.")
 
     def investeringar(self) -> Tabell:
-        return inv.investering_tabell(self.investering_data)
+        return inv.investering_tabell(
+            self.investering_data,
+            decimaler=self.model.kommun.decimals(self.investering_data.enhet),
+        )
 
     def personal(self) -> Tabell:
         now, before = self.personal_data
@@ -243,6 +251,15 @@ class KommunRapport:
     @classmethod
     def load(cls, period: str, model: Kommunmodell | None = None) -> KommunRapport:
         return cls(_load(model), period)
+
+    @property
+    def _mnkr(self) -> int:
+        """Decimals of the kommun's tables in mnkr (kommun.yml ``decimaler``)."""
+        return self.model.kommun.decimals("mnkr")
+
+    @property
+    def _tkr(self) -> int:
+        return self.model.kommun.decimals("tkr")
 
     # --- computed once per report ---------------------------------------------------------
     @cached_property
@@ -291,24 +308,28 @@ class KommunRapport:
         return rtr.maluppfyllelse_namnder_tabell(self.model, self.roda_traden_data)
 
     def drift(self) -> Tabell:
-        return dr.drift_tabell(self.drift_data, forsta="Nämnd")
+        return dr.drift_tabell(self.drift_data, forsta="Nämnd", decimaler=self._tkr)
 
     def avvikelsediagram(self) -> Figur | Text:
         fig = figures.avvikelse_figur(self.drift_data)
         return fig or Text("Driftredovisning saknas för perioden.")
 
     def investeringar(self) -> Tabell:
-        return inv.investering_per_namnd_tabell(self.model, self.ekonomi_data.investeringar)
+        return inv.investering_per_namnd_tabell(
+            self.model,
+            self.ekonomi_data.investeringar,
+            decimaler=self.model.kommun.decimals(self.ekonomi_data.investeringar.enhet),
+        )
 
     def resultatrakning(self) -> Tabell:
-        return rr.resultatrakning_tabell(self.ekonomi_data.rr)
+        return rr.resultatrakning_tabell(self.ekonomi_data.rr, decimaler=self._mnkr)
 
     def balansrakning(self) -> Tabell:
         e = self.ekonomi_data
-        return br.balansrakning_tabell(self.model, e.br, e.br_forra)
+        return br.balansrakning_tabell(self.model, e.br, e.br_forra, decimaler=self._mnkr)
 
     def balanskrav(self) -> Tabell:
-        return bk.balanskrav_tabell(self.balanskrav_data)
+        return bk.balanskrav_tabell(self.balanskrav_data, decimaler=self._mnkr)
 
     def finansiella_mal(self) -> Tabell:
         return nyck.finansiella_mal_tabell(self.finansiella_mal_data)
@@ -317,31 +338,31 @@ class KommunRapport:
         return nyck.nyckeltal_tabell(self.ekonomi_data)
 
     def kassaflode(self) -> Tabell:
-        return kf.kassaflode_tabell(self.model, self.period.id)
+        return kf.kassaflode_tabell(self.model, self.period.id, decimaler=self._mnkr)
 
     def personal(self) -> Tabell:
         return pers.personal_kommun_tabell(self.model, self.period.id, self.personal_data)
 
     def noter(self) -> Tabell:
-        return nt.noter_tabell(self.noter_data)
+        return nt.noter_tabell(self.noter_data, decimaler=self._mnkr)
 
     def koncern_organisation(self) -> Tabell:
-        return ktab.organisation_tabell(self.model, self.koncern_data)
+        return ktab.organisation_tabell(self.model, self.koncern_data, decimaler=self._mnkr)
 
     def koncern_resultatrakning(self) -> Tabell:
-        return ktab.resultatrakning_tabell(self.koncern_data)
+        return ktab.resultatrakning_tabell(self.koncern_data, decimaler=self._mnkr)
 
     def koncern_balansrakning(self) -> Tabell:
-        return ktab.balansrakning_tabell(self.koncern_data)
+        return ktab.balansrakning_tabell(self.koncern_data, decimaler=self._mnkr)
 
     def koncern_kassaflode(self) -> Tabell:
-        return ktab.kassaflode_tabell(self.koncern_data)
+        return ktab.kassaflode_tabell(self.koncern_data, decimaler=self._mnkr)
 
     def koncern_avstamning(self) -> Tabell:
-        return ktab.avstamning_tabell(self.koncern_data)
+        return ktab.avstamning_tabell(self.koncern_data, decimaler=self._mnkr)
 
     def koncern_elimineringar(self) -> Tabell:
-        return ktab.elimineringar_tabell(self.model, self.koncern_data)
+        return ktab.elimineringar_tabell(self.model, self.koncern_data, decimaler=self._mnkr)
 
     def koncern_nyckeltal(self) -> Tabell:
         return ktab.nyckeltal_tabell(self.koncern_data)

@@ -82,15 +82,17 @@ def balanskrav(
     return Balanskrav(p, result, adj, rur)
 
 
-def balanskrav_tabell(bk: Balanskrav) -> Tabell:
+def balanskrav_tabell(bk: Balanskrav, *, decimaler: int = 1) -> Tabell:
     grund = "enligt resultaträkningen" if bk.grund == "utfall" else "enligt helårsprognosen"
-    rows: list[tuple[str, str]] = [(f"Årets resultat {grund}", fmt.number(bk.arets_resultat, 1))]
-    rows += [(label, fmt.number(v, 1, sign=True)) for label, v in bk.justeringar]
+    rows: list[tuple[str, str]] = [
+        (f"Årets resultat {grund}", fmt.number(bk.arets_resultat, decimaler))
+    ]
+    rows += [(label, fmt.number(v, decimaler, sign=True)) for label, v in bk.justeringar]
     rows.append(
-        ("Årets resultat efter balanskravsjusteringar", fmt.number(bk.efter_justeringar, 1))
+        ("Årets resultat efter balanskravsjusteringar", fmt.number(bk.efter_justeringar, decimaler))
     )
-    rows += [(label, fmt.number(v, 1, sign=True)) for label, v in bk.rur]
-    rows.append(("Balanskravsresultat", fmt.number(bk.resultat, 1)))
+    rows += [(label, fmt.number(v, decimaler, sign=True)) for label, v in bk.rur]
+    rows.append(("Balanskravsresultat", fmt.number(bk.resultat, decimaler)))
     if bk.bedomning is Bedomning.UPPFYLLT:
         verdict = "Balanskravet är uppfyllt: balanskravsresultatet är inte negativt."
     elif bk.bedomning is Bedomning.EJ_UPPFYLLT:

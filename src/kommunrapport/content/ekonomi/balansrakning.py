@@ -131,7 +131,9 @@ def balansrakning(model: Kommunmodell, period_id: str) -> tuple[Balansrakning, B
     return _br(model, period_id), _br(model, per.last_year_end(period_id))
 
 
-def balansrakning_tabell(model: Kommunmodell, now: Balansrakning, before: Balansrakning) -> Tabell:
+def balansrakning_tabell(
+    model: Kommunmodell, now: Balansrakning, before: Balansrakning, *, decimaler: int = 1
+) -> Tabell:
     p = per.period(model, now.period_id)
     cols = [Kolumn.text("Post"), Kolumn.tal(f"{p.slutdatum.isoformat()} (mnkr)")]
     if before.has_data():
@@ -148,9 +150,9 @@ def balansrakning_tabell(model: Kommunmodell, now: Balansrakning, before: Balans
         if value is None:
             assert get is not None
             value = (now.get(get), before.get(get))
-        cells = [label, fmt.number(value[0], 1)]
+        cells = [label, fmt.number(value[0], decimaler)]
         if before.has_data():
-            cells.append(fmt.number(value[1], 1))
+            cells.append(fmt.number(value[1], decimaler))
         if strong:
             bold.add(len(rows))
         rows.append(tuple(cells))

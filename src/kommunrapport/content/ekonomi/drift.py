@@ -191,7 +191,7 @@ def extra_noter(d: Drift) -> list[str]:
     return notes
 
 
-def drift_tabell(d: Drift, forsta: str = "Verksamhet") -> Tabell:
+def drift_tabell(d: Drift, forsta: str = "Verksamhet", *, decimaler: int = 0) -> Tabell:
     p = d.period
     notes = [konvention_not(d)]
     cols: tuple[Kolumn, ...]
@@ -220,18 +220,18 @@ def drift_tabell(d: Drift, forsta: str = "Verksamhet") -> Tabell:
 
     def cells(r: DriftRad) -> tuple[str, ...]:
         middle = (
-            (fmt.number(r.utfall),)
+            (fmt.number(r.utfall, decimaler),)
             if d.full_year
             else (
-                fmt.number(r.utfall),
-                fmt.number(r.helar),
+                fmt.number(r.utfall, decimaler),
+                fmt.number(r.helar, decimaler),
             )
         )
         return (
             r.namn,
-            fmt.number(r.budget),
+            fmt.number(r.budget, decimaler),
             *middle,
-            fmt.number(r.avvikelse, sign=True),
+            fmt.number(r.avvikelse, decimaler, sign=True),
             fmt.number(r.forbrukat),
         )
 

@@ -124,10 +124,11 @@ def investeringar(model: Kommunmodell, period_id: str, namnd_id: str | None) -> 
     return Investeringar(p, rows, enhet, sign)
 
 
-def _show(value: float | None, enhet: str, *, sign: bool = False) -> str:
+def _show(value: float | None, enhet: str, decimaler: int, *, sign: bool = False) -> str:
+    """An amount (held in tkr) in the table's unit with its decimals."""
     if enhet == "mnkr":
-        return fmt.number(None if value is None else value / 1000.0, 1, sign=sign)
-    return fmt.number(value, sign=sign)
+        return fmt.number(None if value is None else value / 1000.0, decimaler, sign=sign)
+    return fmt.number(value, decimaler, sign=sign)
 
 
 def _investering_cols(p: Period, first: str, enhet: str = "tkr") -> tuple[Kolumn, ...]:
@@ -147,20 +148,20 @@ def _investering_cols(p: Period, first: str, enhet: str = "tkr") -> tuple[Kolumn
     )
 
 
-def _investering_cells(p: Period, r: InvesteringRad, enhet: str = "tkr") -> tuple[str, ...]:
+def _investering_cells(p: Period, r: InvesteringRad, enhet: str, decimaler: int) -> tuple[str, ...]:
     if per.is_full_year(p):
         return (
             r.namn,
-            _show(r.budget, enhet),
-            _show(r.utfall, enhet),
-            _show(r.avvikelse, enhet, sign=True),
+            _show(r.budget, enhet, decimaler),
+            _show(r.utfall, enhet, decimaler),
+            _show(r.avvikelse, enhet, decimaler, sign=True),
         )
     return (
         r.namn,
-        _show(r.budget, enhet),
-        _show(r.utfall, enhet),
-        _show(r.helar, enhet),
-        _show(r.avvikelse, enhet, sign=True),
+        _show(r.budget, enhet, decimaler),
+        _show(r.utfall, enhet, decimaler),
+        _show(r.helar, enhet, decimaler),
+        _show(r.avvikelse, enhet, decimaler, sign=True),
     )
 
 
@@ -181,15 +182,16 @@ def _notes(inv: Investeringar, *more: str) -> tuple[str, ...]:
     return (_note(inv), *more, *no_budget_note([r.namn for r in inv.rader if r.budget is None]))
 
 
-def investering_tabell(inv: Investeringar) -> Tabell:
+def investering_tabell(inv: Investeringar, *, decimaler: int = 0) -> Tabell:
+    """The nämnd's projects; ``decimaler`` for the table's unit (``inv.enhet``)."""
     if inv.flerarig:
-        return flerarig_tabell(inv)
+        return flerarig_tabell(inv, decimaler=decimaler)
     p = inv.period
     e = inv.enhet
     return Tabell(
         _investering_cols(p, "Projekt", e),
-        tuple(_investering_cells(p, r, e) for r in inv.rader),
-        summa=(_investering_cells(p, inv.summa, e),) if inv.rader else (),
+        tuple(_investering_cells(p, r, e, decimaler) for r in inv.rader),
+        summa=(_investering_cells(p, inv.summa, e, decimaler),) if inv.rader else (),
         noter=_notes(inv),
         tom="Nämnden har inga investeringsprojekt under perioden.",
     )
@@ -198,7 +200,7 @@ def investering_tabell(inv: Investeringar) -> Tabell:
 STATUS_ORDER = (("färdigställd", "Summa färdigställda"), ("pågående", "Summa pågående"))
 
 
-def flerarig_tabell(inv: Investeringar) -> Tabell:
+def flerarig_tabell(inv: Investeringar, *, decimaler: int = 0) -> Tabell:
     """Multi-year projects: the year's budget, utfall and avvikelse beside the whole project's
     budget, accumulated utfall and avvikelse, grouped by status with a subtotal per status."""
     p, e = inv.period, inv.enhet
@@ -211,10 +213,10 @@ def flerarig_tabell(inv: Investeringar) -> Tabell:
 
     def cells(r: InvesteringRad) -> tuple[str, ...]:
         return (
-            *_investering_cells(p, r, e),
-            _show(r.total_budget, e),
-            _show(r.ackumulerat_utfall, e),
-            _show(r.ackumulerad_avvikelse, e, sign=True),
+            *_investering_cells(p, r, e, decimaler),
+            _show(r.total_budget, e, decimaler),
+            _show(r.ackumulerat_utfall, e, decimaler),
+            _show(r.ackumulerad_avvikelse, e, decimaler, sign=True),
         )
 
     groups: list[tuple[str | None, str, list[InvesteringRad]]] = [
@@ -245,7 +247,9 @@ def flerarig_tabell(inv: Investeringar) -> Tabell:
     )
 
 
-def investering_per_namnd_tabell(model: Kommunmodell, inv: Investeringar) -> Tabell:
+def investering_per_namnd_tabell(
+    model: Kommunmodell, inv: Investeringar, *, decimaler: int = 0
+) -> Tabell:
     """The kommun's investeringsredovisning summed per nämnd."""
     p = inv.period
     e = inv.enhet
@@ -258,8 +262,8 @@ def investering_per_namnd_tabell(model: Kommunmodell, inv: Investeringar) -> Tab
         rows.append(summa_rad(names[n.id], mine, inv.tecken))
     return Tabell(
         _investering_cols(p, "Nämnd", e),
-        tuple(_investering_cells(p, r, e) for r in rows),
-        summa=(_investering_cells(p, inv.summa, e),) if rows else (),
+        tuple(_investering_cells(p, r, e, decimaler) for r in rows),
+        summa=(_investering_cells(p, inv.summa, e, decimaler),) if rows else (),
         noter=_notes(inv, f"Summan av {fmt.number(len(inv.rader))} investeringsprojekt."),
         tom="Inga investeringar redovisas för perioden.",
     )

@@ -41,10 +41,10 @@ def kassaflode(model: Kommunmodell, period_id: str) -> list[tuple[str, str, floa
     ]
 
 
-def kassaflode_tabell(model: Kommunmodell, period_id: str) -> Tabell:
+def kassaflode_tabell(model: Kommunmodell, period_id: str, *, decimaler: int = 1) -> Tabell:
     p = per.period(model, period_id)
     lines = kassaflode(model, period_id)
-    rows = tuple((label, fmt.number(value, 1)) for _, label, value in lines)
+    rows = tuple((label, fmt.number(value, decimaler)) for _, label, value in lines)
     bold = frozenset(i for i, (post, _, _) in enumerate(lines) if post == "arets_kassaflode")
     if per.is_full_year(p):
         empty = "Kassaflödesanalys saknas i data/kassaflode för perioden."

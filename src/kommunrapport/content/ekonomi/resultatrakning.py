@@ -121,7 +121,7 @@ def resultatrakning(model: Kommunmodell, period_id: str) -> Resultatrakning:
     return Resultatrakning(p, resultatrakning_poster(model, period_id), previous)
 
 
-def resultatrakning_tabell(rr: Resultatrakning) -> Tabell:
+def resultatrakning_tabell(rr: Resultatrakning, *, decimaler: int = 1) -> Tabell:
     p = rr.period
     full_year = per.is_full_year(p)
     prev = rr.foregaende_ar
@@ -142,17 +142,17 @@ def resultatrakning_tabell(rr: Resultatrakning) -> Tabell:
 
     def cells(label: str, b: Belopp, prev_b: Belopp | None) -> tuple[str, ...]:
         if full_year:
-            row = [label, fmt.number(b.utfall, 1), fmt.number(b.budget, 1)]
-            row.append(fmt.number(diff(b.utfall, b.budget), 1, sign=True))
+            row = [label, fmt.number(b.utfall, decimaler), fmt.number(b.budget, decimaler)]
+            row.append(fmt.number(diff(b.utfall, b.budget), decimaler, sign=True))
             if prev:
-                row.append(fmt.number(prev_b.utfall if prev_b else None, 1))
+                row.append(fmt.number(prev_b.utfall if prev_b else None, decimaler))
             return tuple(row)
         return (
             label,
-            fmt.number(b.utfall, 1),
-            fmt.number(b.prognos, 1),
-            fmt.number(b.budget, 1),
-            fmt.number(diff(b.prognos, b.budget), 1, sign=True),
+            fmt.number(b.utfall, decimaler),
+            fmt.number(b.prognos, decimaler),
+            fmt.number(b.budget, decimaler),
+            fmt.number(diff(b.prognos, b.budget), decimaler, sign=True),
         )
 
     prev_rr = Resultatrakning(p, prev)

@@ -101,7 +101,7 @@ def sammanfattning(model: Kommunmodell, period_id: str, namnd_id: str) -> Samman
     return Sammanfattning(p, tuple(rows), sign < 0)
 
 
-def sammanfattning_tabell(s: Sammanfattning) -> Tabell:
+def sammanfattning_tabell(s: Sammanfattning, *, decimaler: int = 0) -> Tabell:
     p = s.period
     full_year = per.is_full_year(p)
     span = fmt.month_span(p.month)
@@ -127,14 +127,16 @@ def sammanfattning_tabell(s: Sammanfattning) -> Tabell:
 
     def cells(r: SammanfattningRad) -> tuple[str, ...]:
         middle = (
-            (fmt.number(r.utfall),) if full_year else (fmt.number(r.utfall), fmt.number(r.helar))
+            (fmt.number(r.utfall, decimaler),)
+            if full_year
+            else (fmt.number(r.utfall, decimaler), fmt.number(r.helar, decimaler))
         )
         return (
             r.namn,
-            fmt.number(r.budget),
+            fmt.number(r.budget, decimaler),
             *middle,
-            fmt.number(r.avvikelse, sign=True),
-            fmt.number(r.foregaende),
+            fmt.number(r.avvikelse, decimaler, sign=True),
+            fmt.number(r.foregaende, decimaler),
         )
 
     what = "utfall" if full_year else "prognos för helåret"

@@ -108,11 +108,16 @@ def _columns(k: Koncernredovisning, last_year: bool) -> list[tuple[Kolumn, Gette
 
 
 def _statement(
-    k: Koncernredovisning, lines: tuple[Line, ...], last_year: bool, notes: list[str]
+    k: Koncernredovisning,
+    lines: tuple[Line, ...],
+    last_year: bool,
+    notes: list[str],
+    decimaler: int,
 ) -> Tabell:
     cols = _columns(k, last_year)
     rows = tuple(
-        (label, *(fmt.number(get(posts), 1) for _, get in cols)) for label, posts, _ in lines
+        (label, *(fmt.number(get(posts), decimaler) for _, get in cols))
+        for label, posts, _ in lines
     )
     bold = frozenset(i for i, (_, _, strong) in enumerate(lines) if strong)
     return Tabell(
@@ -124,7 +129,7 @@ def _statement(
     )
 
 
-def resultatrakning_tabell(k: Koncernredovisning) -> Tabell:
+def resultatrakning_tabell(k: Koncernredovisning, *, decimaler: int = 1) -> Tabell:
     what = "året" if k.helar else "perioden"
     return _statement(
         k,
@@ -134,10 +139,11 @@ def resultatrakning_tabell(k: Koncernredovisning) -> Tabell:
             f"Utfall för {what}. Koncernen: kommunen och ägd andel av koncernföretagen, efter "
             "eliminering av interna poster. Intäkter är positiva och kostnader negativa tal."
         ],
+        decimaler,
     )
 
 
-def balansrakning_tabell(k: Koncernredovisning) -> Tabell:
+def balansrakning_tabell(k: Koncernredovisning, *, decimaler: int = 1) -> Tabell:
     notes = [
         "Koncernen: kommunen och ägd andel av koncernföretagen, efter eliminering av interna "
         "fordringar och skulder och av aktier mot eget kapital."
@@ -149,10 +155,10 @@ def balansrakning_tabell(k: Koncernredovisning) -> Tabell:
                 f"Obs: koncernens tillgångar och eget kapital, avsättningar och skulder skiljer "
                 f"sig åt med {fmt.mnkr(br.differens)}; kontrollera elimineringarna."
             )
-    return _statement(k, BR_RADER, True, notes)
+    return _statement(k, BR_RADER, True, notes, decimaler)
 
 
-def kassaflode_tabell(k: Koncernredovisning) -> Tabell:
+def kassaflode_tabell(k: Koncernredovisning, *, decimaler: int = 1) -> Tabell:
     return _statement(
         k,
         KF_RADER,
@@ -161,6 +167,7 @@ def kassaflode_tabell(k: Koncernredovisning) -> Tabell:
             "Inbetalningar är positiva och utbetalningar negativa tal. Utdelningar inom "
             "koncernen är eliminerade."
         ],
+        decimaler,
     )
 
 
@@ -168,7 +175,9 @@ def _share_text(share: float) -> str:
     return fmt.percent(share * 100, 0 if float(share * 100).is_integer() else 1)
 
 
-def organisation_tabell(model: Kommunmodell, k: Koncernredovisning) -> Tabell:
+def organisation_tabell(
+    model: Kommunmodell, k: Koncernredovisning, *, decimaler: int = 1
+) -> Tabell:
     """Every company in data/koncern.yml: kind, shares, the year's result, included or not."""
     companies = model.koncern.foretag if model.koncern else []
     lines = {f.id: i for i, f in enumerate(k.nu.foretag)}
@@ -185,8 +194,10 @@ def organisation_tabell(model: Kommunmodell, k: Koncernredovisning) -> Tabell:
                 f"{f.form}, {f.relation}",
                 fmt.percent(f.andel_roster, 0 if f.andel_roster.is_integer() else 1),
                 fmt.percent(f.andel_kapital, 0 if f.andel_kapital.is_integer() else 1),
-                fmt.number(None if result is None else result / f.andel, 1) if f.andel else "",
-                fmt.number(result, 1),
+                fmt.number(None if result is None else result / f.andel, decimaler)
+                if f.andel
+                else "",
+                fmt.number(result, decimaler),
                 "ja" if f.ingar else "nej",
             )
         )
@@ -223,26 +234,26 @@ def known_rr(s: Sammanstallning, index: int) -> float | None:
     return sum(real) if real else None
 
 
-def _recon_row(label: str, r: Rad) -> tuple[str, ...]:
+def _recon_row(label: str, r: Rad, decimaler: int) -> tuple[str, ...]:
     return (
         label,
-        fmt.number(r.kommun, 1),
-        *(fmt.number(v, 1) for v in r.foretag),
-        fmt.number(r.eliminering or None, 1),
-        fmt.number(r.koncern, 1),
+        fmt.number(r.kommun, decimaler),
+        *(fmt.number(v, decimaler) for v in r.foretag),
+        fmt.number(r.eliminering or None, decimaler),
+        fmt.number(r.koncern, decimaler),
     )
 
 
-def avstamning_tabell(k: Koncernredovisning) -> Tabell:
+def avstamning_tabell(k: Koncernredovisning, *, decimaler: int = 1) -> Tabell:
     """Per post: kommunen + each company's share − eliminations = koncernen (this period)."""
     s = k.nu
     rows = [
-        _recon_row(POST_NAMN[post], r)
+        _recon_row(POST_NAMN[post], r, decimaler)
         for part in (s.rr, s.br, s.kf)
         for post, r in part.items()
         if r.koncern is not None or r.kommun is not None
     ]
-    rows.append(_recon_row(POST_NAMN[NETTOINVESTERINGAR], s.nettoinvesteringar))
+    rows.append(_recon_row(POST_NAMN[NETTOINVESTERINGAR], s.nettoinvesteringar, decimaler))
     return Tabell(
         (
             Kolumn.text("Post"),
@@ -263,7 +274,9 @@ def avstamning_tabell(k: Koncernredovisning) -> Tabell:
     )
 
 
-def elimineringar_tabell(model: Kommunmodell, k: Koncernredovisning) -> Tabell:
+def elimineringar_tabell(
+    model: Kommunmodell, k: Koncernredovisning, *, decimaler: int = 1
+) -> Tabell:
     """Each internal post eliminated: kind, parties, post, booked amount and amount taken out."""
     names = {f.id: f.namn for f in k.nu.foretag}
     names[KOMMUN_PART] = model.kommun.namn
@@ -278,9 +291,9 @@ def elimineringar_tabell(model: Kommunmodell, k: Koncernredovisning) -> Tabell:
             names.get(e.part, e.part),
             names.get(e.motpart, e.motpart),
             POST_NAMN.get(e.post, e.post),
-            fmt.number(e.belopp, 1),
+            fmt.number(e.belopp, decimaler),
             _share_text(e.andel),
-            fmt.number(e.eliminerat, 1),
+            fmt.number(e.eliminerat, decimaler),
         )
         for e in k.nu.elimineringar
     )

@@ -68,6 +68,13 @@ DATASETS: dict[str, Dataset] = {
                     description="prognos för helåret, tkr",
                 ),
                 Column(
+                    "avvikelse",
+                    Kind.NUMBER,
+                    required=False,
+                    description="avvikelsen enligt ekonomisystemet, tkr (valfri: används som den "
+                    "står och kontrolleras mot budget och utfall eller prognos)",
+                ),
+                Column(
                     "radtyp",
                     required=False,
                     allowed=DRIFT_RADTYP,
@@ -98,6 +105,13 @@ DATASETS: dict[str, Dataset] = {
                     required=False,
                     before_december=True,
                     description="prognos för helåret",
+                ),
+                Column(
+                    "avvikelse",
+                    Kind.NUMBER,
+                    required=False,
+                    description="avvikelsen enligt ekonomisystemet (valfri: används som den står "
+                    "och kontrolleras mot budget och utfall eller prognos)",
                 ),
                 Column(
                     "status",

@@ -258,6 +258,60 @@ def total_problems(frame: pd.DataFrame, shown: str) -> tuple[int, int, list[Prob
     return count, differing, problems
 
 
+def _show_exact(value: float) -> str:
+    """``value`` with the decimals it has (up to 6), Swedish style."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def _decimals(value: float) -> int:
+    """The decimals a number read from a file was written with (at most 6)."""
+    text = f"{abs(value):.6f}".rstrip("0")
+    return len(text.partition(".")[2])
+
+
+def avvikelse_problems(frame: pd.DataFrame, shown: str, sign: int, unit: str) -> list[Problem]:
+    """Each given ``avvikelse`` against the one computed from its row: ``sign`` × (budget −
+    utfall) in December, × (budget − prognos) before. The source rounds each of the three
+    figures, so they may differ by 1,5 units of the last decimal written; more is refused,
+    naming both."""
+    if "avvikelse" not in frame.columns:
+        return []
+    problems = []
+    for index, r in frame.iterrows():
+        given, budget = r.get("avvikelse"), r.get("budget")
+        december = str(r["period"]).endswith("-12")
+        full_year = r.get("utfall") if december else r.get("prognos")
+        if pd.isna(given) or pd.isna(full_year):
+            continue
+        b = 0.0 if pd.isna(budget) else float(budget)
+        computed = sign * (b - float(full_year))
+        figures = [float(given), b, float(full_year)]
+        tolerance = 3 * ROUNDING_PER_ROW * 10.0 ** -max(_decimals(v) for v in figures)
+        off = abs(float(given) - computed)
+        if off <= tolerance + 1e-9:
+            continue
+        what = "utfall" if december else "prognos"
+        formula = f"budget − {what}" if sign > 0 else f"{what} − budget"
+        hint = ""
+        if abs(float(given) + computed) <= tolerance + 1e-9:
+            hint = (
+                " Avvikelsen har omvänt tecken: i rapporten är den positiv när utfallet är "
+                "bättre än budgeten."
+            )
+        problems.append(
+            Problem(
+                shown,
+                int(str(index)),
+                "avvikelse",
+                f"avvikelsen {_show_exact(float(given))} {unit} skiljer sig från den beräknade "
+                f"{_show_exact(computed)} {unit} ({formula}) med {_show_exact(off)} {unit}, mer än "
+                f"avrundningen förklarar (högst {_show_exact(tolerance)} {unit}).{hint}",
+            )
+        )
+    return problems
+
+
 INVESTERING_BESKRIVNING: Final = {
     POSITIV: "utgifter skrivna som positiva tal (utgift +, inkomst −)",
     NEGATIV: "utgifter skrivna som negativa tal (utgift −, inkomst +)",
@@ -314,9 +368,12 @@ def check_economy(
         conventions[name] = convention
         problems.extend(found)
         notes.append(upplysning(name, shown, convention))
+        unit = file_unit(frame) if name == "investeringar" else "tkr"
+        if name != "ekonomisk_sammanfattning":
+            problems.extend(avvikelse_problems(frame, shown, sign(convention), unit))
         if name == "investeringar":
             problems.extend(unit_problems(frame, shown))
-            notes.append(f"{shown}: beloppen är i {file_unit(frame)}.")
+            notes.append(f"{shown}: beloppen är i {unit}.")
         if name == "driftredovisning":
             count, differing, found = total_problems(frame, shown)
             problems.extend(found)

@@ -14,6 +14,9 @@ Rules:
 - *Förbrukat* is the utfall as a share of the budget, to compare with the share of the year.
 - A row without budget (an empty cell: a verksamhet that has none) counts as budget 0 in its
   avvikelse and in every sum, shows no budget and no förbrukat, and is named in a note.
+- An ``avvikelse`` the file gives (the ekonomisystem's, rounded per row) is shown as given;
+  ``check`` refuses one that differs from budget and utfall (prognos) by more than rounding.
+  A sum over rows with given ones is the sum of the rows' avvikelser.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class DriftRad:
     nettointakt: bool = False
     """The row is a net income (its amount has the sign of an income in the file's
     convention, e.g. tourism)."""
+    given: bool = False
+    """The avvikelse is the file's (the ekonomisystem's), not computed here."""
 
 
 @dataclass(frozen=True)
@@ -67,24 +72,35 @@ class Drift:
         return per.is_full_year(self.period)
 
 
-def _drift_rad(namn: str, b: float | None, u: float | None, h: float | None, sign: int) -> DriftRad:
+Amounts = tuple[float | None, float | None, float | None, float | None]
+"""Budget, utfall, the full-year figure and the given avvikelse (None: compute it)."""
+
+
+def _drift_rad(namn: str, amounts: Amounts, sign: int) -> DriftRad:
     """A row; no budget (an empty cell) counts as 0 in the avvikelse, as in every sum."""
+    b, u, h, given = amounts
     amount = b if b is not None else u
+    computed = None if h is None else sign * ((b or 0.0) - h)
     return DriftRad(
         namn,
         b,
         u,
         h,
-        None if h is None else sign * ((b or 0.0) - h),
+        computed if given is None else given,
         fmt.share(u, b),
         amount is not None and amount * sign < 0,
+        given is not None,
     )
 
 
-def _amounts(rows: pd.DataFrame, full_year: bool) -> tuple[float | None, ...]:
+def _amounts(rows: pd.DataFrame, full_year: bool) -> Amounts:
     b = num(rows["budget"].sum(min_count=1))
     u = num(rows["utfall"].sum(min_count=1))
-    return b, u, (u if full_year else num(rows["prognos"].sum(min_count=1)))
+    h = u if full_year else num(rows["prognos"].sum(min_count=1))
+    given = None
+    if "avvikelse" in rows.columns and rows["avvikelse"].notna().all():
+        given = num(rows["avvikelse"].sum(min_count=1))
+    return b, u, h, given
 
 
 def _drift(p: Period, frame: pd.DataFrame, by: str, names: dict[str, str], sign: int) -> Drift:
@@ -97,24 +113,27 @@ def _drift(p: Period, frame: pd.DataFrame, by: str, names: dict[str, str], sign:
     officiell = False
     officiella = []
     for key, group in body.groupby(by, sort=False):
-        b, u, pr = _amounts(group, full_year)
+        amounts = _amounts(group, full_year)
         if by == "namnd":
             official = totals[totals["namnd"] == key]
             if not official.empty:
-                b, u, pr = _amounts(official, full_year)
+                amounts = _amounts(official, full_year)
                 officiella.append(names.get(str(key), str(key)))
-        rows.append(_drift_rad(names.get(str(key), str(key)), b, u, pr, sign))
+        rows.append(_drift_rad(names.get(str(key), str(key)), amounts, sign))
+    given = known_sum([r.avvikelse for r in rows]) if any(r.given for r in rows) else None
     summed = _drift_rad(
         "Summa",
-        known_sum([r.budget for r in rows]),
-        known_sum([r.utfall for r in rows]),
-        known_sum([r.helar for r in rows]),
+        (
+            known_sum([r.budget for r in rows]),
+            known_sum([r.utfall for r in rows]),
+            known_sum([r.helar for r in rows]),
+            given,
+        ),
         sign,
     )
     summa, radsumma = summed, None
     if by != "namnd" and not totals.empty and rows:
-        b, u, pr = _amounts(totals, full_year)
-        summa = _drift_rad("Summa", b, u, pr, sign)
+        summa = _drift_rad("Summa", _amounts(totals, full_year), sign)
         officiell = True
         if (summa.budget, summa.utfall, summa.helar) != (
             summed.budget,
@@ -165,6 +184,11 @@ def extra_noter(d: Drift) -> list[str]:
             "summan räknar med tecknet."
         )
     notes += no_budget_note([r.namn for r in d.rader if r.budget is None])
+    if any(r.given for r in d.rader):
+        notes.append(
+            "Avvikelsen är den som ekonomisystemet anger per rad; den kan skilja sig från "
+            f"budget och {'utfall' if d.full_year else 'prognos'} i tabellen med avrundningen."
+        )
     if d.radsumma is not None:
         r, s = d.radsumma, d.summa
         parts = [

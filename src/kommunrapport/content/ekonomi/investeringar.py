@@ -12,6 +12,8 @@ Rules:
   årsredovisning it is the outcome.
 - A project without budget (an empty cell) counts as budget 0 in its avvikelse and in every
   sum, and is named in a note.
+- An ``avvikelse`` the file gives (the ekonomisystem's) is shown as given (``check`` refuses
+  one that rounding does not explain); a sum over such rows sums their avvikelser.
 """
 
 from __future__ import annotations
@@ -42,10 +44,15 @@ class InvesteringRad:
     ackumulerat_utfall: float | None = None
     tecken: int = 1
     """+1 when expenses are positive numbers, −1 when the file writes them as negative."""
+    given: float | None = None
+    """The avvikelse the file gives (the ekonomisystem's, in tkr), used as it is."""
 
     @property
     def avvikelse(self) -> float | None:
-        """Budget − the full-year figure; no budget (an empty cell) counts as 0."""
+        """Budget − the full-year figure (no budget, an empty cell, counts as 0), or the
+        file's own avvikelse."""
+        if self.given is not None:
+            return self.given
         d = diff(self.budget or 0.0, self.helar)
         return None if d is None else self.tecken * d
 
@@ -68,6 +75,7 @@ def summa_rad(namn: str, rows: list[InvesteringRad], tecken: int = 1) -> Investe
         known_sum([r.total_budget for r in rows]),
         known_sum([r.ackumulerat_utfall for r in rows]),
         tecken,
+        known_sum([r.avvikelse for r in rows]) if any(r.given is not None for r in rows) else None,
     )
 
 
@@ -118,6 +126,7 @@ def investeringar(model: Kommunmodell, period_id: str, namnd_id: str | None) -> 
             _tkr(r.get("total_budget"), factor),
             _tkr(r.get("ackumulerat_utfall"), factor),
             sign,
+            _tkr(r.get("avvikelse"), factor),
         )
         for _, r in t.iterrows()
     )
@@ -179,7 +188,19 @@ def _note(inv: Investeringar) -> str:
 
 def _notes(inv: Investeringar, *more: str) -> tuple[str, ...]:
     """The avvikelse note, ``more``, and the projects without budget."""
-    return (_note(inv), *more, *no_budget_note([r.namn for r in inv.rader if r.budget is None]))
+    given = []
+    if any(r.given is not None for r in inv.rader):
+        what = "utfall" if per.is_full_year(inv.period) else "prognos"
+        given.append(
+            "Avvikelsen är den som ekonomisystemet anger per projekt; den kan skilja sig från "
+            f"budget och {what} i tabellen med avrundningen."
+        )
+    return (
+        _note(inv),
+        *more,
+        *given,
+        *no_budget_note([r.namn for r in inv.rader if r.budget is None]),
+    )
 
 
 def investering_tabell(inv: Investeringar, *, decimaler: int = 0) -> Tabell:

@@ -125,12 +125,31 @@ def test_economic_summary(rapport: NamndRapport) -> None:
         "Budget (tkr)",
         "Utfall (tkr)",
         "Avvikelse (tkr)",
+        "Budget 2024 (tkr)",
         "Utfall 2024 (tkr)",
+        "Avvikelse 2024 (tkr)",
     ]
     rows = {r[0]: r for r in t.rader}
-    assert rows["Intäkter"][1:] == ("12\u00a0000", "13\u00a0100", "+1\u00a0100", "11\u00a0800")
+    assert rows["Intäkter"][1:] == (
+        "12\u00a0000",
+        "13\u00a0100",
+        "+1\u00a0100",
+        "11\u00a0500",
+        "11\u00a0800",
+        "+300",
+    )
     assert rows["Kostnader"][3] == "−1\u00a0302"
-    assert t.summa[0] == ("Nettokostnad", "−63\u00a0500", "−63\u00a0702", "−202", "−61\u00a0200")
+    assert rows["Kostnader"][6] == "−1\u00a0000"  # −73 000 against −72 000
+    assert t.rader[-1] == (
+        "Nettokostnad",
+        "−63\u00a0500",
+        "−63\u00a0702",
+        "−202",
+        "−60\u00a0500",
+        "−61\u00a0200",
+        "−700",
+    )
+    assert t.markerade == frozenset({2})
 
 
 def test_goals_qualitative_shared_comment_and_labels(

@@ -313,10 +313,18 @@ DATASETS: dict[str, Dataset] = {
                 _NAMND,
                 _PERIOD,
                 Column(
-                    "post", allowed=SAMMANFATTNING_POSTER, description="intakter eller kostnader"
+                    "post",
+                    allowed=SAMMANFATTNING_POSTER,
+                    description="intakter, kostnader, nettokostnad (nämndens officiella, t.ex. "
+                    "bara en budget för netto) eller nettoinvesteringar",
                 ),
                 Column("budget", Kind.NUMBER, required=False, description="årsbudget, tkr"),
-                Column("utfall", Kind.NUMBER, description="utfall hittills i år, tkr"),
+                Column(
+                    "utfall",
+                    Kind.NUMBER,
+                    required=False,
+                    description="utfall hittills i år, tkr (tomt bara på en nettokostnad-rad)",
+                ),
                 Column("prognos", Kind.NUMBER, required=False, description="helårsprognos, tkr"),
             ),
             key=("namnd", "period", "post"),

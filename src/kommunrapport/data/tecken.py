@@ -159,6 +159,9 @@ def _key(key: Hashable) -> tuple[str, str]:
 
 def _summary_convention(frame: pd.DataFrame, shown: str) -> tuple[str, list[Problem]]:
     costs = frame[frame["post"] == "kostnader"]
+    for fallback in ("nettokostnad", "nettoinvesteringar"):  # a file without kostnader rows
+        if costs.empty:
+            costs = frame[frame["post"] == fallback]
     total = float(_amount(costs).sum())
     convention = NEGATIV if total < 0 else POSITIV
     cost_sign = -1 if convention == NEGATIV else 1
@@ -256,6 +259,44 @@ def total_problems(frame: pd.DataFrame, shown: str) -> tuple[int, int, list[Prob
                 off = True
         differing += off
     return count, differing, problems
+
+
+def summary_net_problems(frame: pd.DataFrame, shown: str) -> list[Problem]:
+    """Utfall on every row but a ``nettokostnad`` one (which may give only a budget), and a
+    ``nettokostnad`` row against the sum of the nämnd's intäkter and kostnader for the same
+    period: each amount both give may differ by the rounding of the three rows."""
+    problems = [
+        Problem(shown, int(str(index)), "utfall", f"värde saknas (utfall krävs för {r['post']}).")
+        for index, r in frame.iterrows()
+        if r["post"] != "nettokostnad" and pd.isna(r["utfall"])
+    ]
+    parts = frame[frame["post"].isin(("intakter", "kostnader"))]
+    tolerance = 3 * ROUNDING_PER_ROW
+    for index, net in frame[frame["post"] == "nettokostnad"].iterrows():
+        mine = parts[(parts["namnd"] == net["namnd"]) & (parts["period"] == net["period"])]
+        if len(mine) < 2:
+            continue
+        for column in _AMOUNTS:
+            if column not in frame.columns or pd.isna(net[column]):
+                continue
+            values = pd.to_numeric(mine[column], errors="coerce")
+            if values.isna().any():
+                continue
+            summed = float(values.sum())
+            off = abs(float(net[column]) - summed)
+            if off > tolerance + 1e-9:
+                problems.append(
+                    Problem(
+                        shown,
+                        int(str(index)),
+                        column,
+                        f"nettokostnaden {_show(float(net[column]))} tkr för nämnden "
+                        f"'{net['namnd']}' {net['period']} skiljer sig från intäkter + kostnader "
+                        f"{_show(summed)} tkr med {_show(off)} tkr, mer än avrundningen "
+                        f"förklarar (högst {_show(tolerance)} tkr).",
+                    )
+                )
+    return problems
 
 
 def _show_exact(value: float) -> str:
@@ -369,7 +410,9 @@ def check_economy(
         problems.extend(found)
         notes.append(upplysning(name, shown, convention))
         unit = file_unit(frame) if name == "investeringar" else "tkr"
-        if name != "ekonomisk_sammanfattning":
+        if name == "ekonomisk_sammanfattning":
+            problems.extend(summary_net_problems(frame, shown))
+        else:
             problems.extend(avvikelse_problems(frame, shown, sign(convention), unit))
         if name == "investeringar":
             problems.extend(unit_problems(frame, shown))

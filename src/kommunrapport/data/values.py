@@ -16,7 +16,7 @@ DRIFT_RADTYP = ("verksamhet", "total")
 """``total``: the nämnd's official total for the period (compared with the sum of its rows)."""
 INVESTERING_STATUS = ("pågående", "färdigställd")
 BELOPP_ENHET = ("tkr", "mnkr")
-SAMMANFATTNING_POSTER = ("intakter", "kostnader")
+SAMMANFATTNING_POSTER = ("intakter", "kostnader", "nettokostnad", "nettoinvesteringar")
 BEDOMNINGAR = ("uppfyllt", "delvis uppfyllt", "ej uppfyllt", "ej bedömbar")
 BALANSKRAV_POSTER = (
     "realisationsvinster",

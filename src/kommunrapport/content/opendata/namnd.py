@@ -153,17 +153,27 @@ def _summary_table(s: Sammanfattning) -> OpenTable:
     if not full_year:
         columns["prognos_tkr"] = "prognos för helåret, tkr"
     columns["avvikelse_tkr"] = "avvikelse mot budget för helåret, positivt = överskott, tkr"
+    before = s.foregaende_budget
+    if before:
+        columns["foregaende_ar_budget_tkr"] = "föregående års budget, tkr"
     columns["foregaende_ar_utfall_tkr"] = "utfall samma period föregående år, tkr"
+    if before:
+        columns["foregaende_ar_avvikelse_tkr"] = "föregående års avvikelse mot budget, tkr"
     rows = []
-    for r in s.rader:
+    for r in (*s.rader, *((s.investering,) if s.investering else ())):
         row: dict[str, object] = {"post": r.namn, "budget_tkr": r.budget, "utfall_tkr": r.utfall}
         if not full_year:
             row["prognos_tkr"] = r.helar
         row["avvikelse_tkr"] = r.avvikelse
+        if before:
+            row["foregaende_ar_budget_tkr"] = r.foregaende_budget
         row["foregaende_ar_utfall_tkr"] = r.foregaende
+        if before:
+            row["foregaende_ar_avvikelse_tkr"] = r.foregaende_avvikelse
         rows.append(row)
     return table(
-        "Ekonomisk sammanfattning: intäkter, kostnader och nettokostnad (tkr, med filens tecken)",
+        "Ekonomisk sammanfattning: intäkter, kostnader, nettokostnad och nettoinvesteringar "
+        "(tkr, med filens tecken)",
         columns,
         rows,
     )
@@ -226,7 +236,7 @@ def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str
             ],
         ),
     }
-    if r.sammanfattning_data.rader:
+    if r.sammanfattning_data.rader or r.sammanfattning_data.investering:
         out["ekonomisk_sammanfattning"] = _summary_table(r.sammanfattning_data)
     out.update(egna.open_tables(model, namnd_id))
     return out

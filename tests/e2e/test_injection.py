@@ -62,9 +62,10 @@ ID_COLUMNS = {
     "motpart",
 }
 """Text columns that hold ids (checked against other files), not free text."""
-NOT_TEXT_KEYS = {"logotyp", "id"}
-"""Str fields of the data model that are not texts: a file name, and the nämnd's id (which
-has its own validator instead of a pattern: a safe id of at most 32 characters)."""
+NOT_TEXT_KEYS = {"logotyp", "id", "decimaler"}
+"""Str fields of the data model that are not texts: a file name, the nämnd's id (which
+has its own validator instead of a pattern: a safe id of at most 32 characters), and the
+units that ``decimaler`` sets decimals for (looked up, never written)."""
 
 
 def _leaves(t: Any, constraints: tuple[Any, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:
@@ -108,6 +109,7 @@ YAML_TEXT_KEYS = {
     "titel",
     "inriktningsmal",  # benamningar: what the kommun calls its goal levels
     "namndmal",
+    "benamning",  # a goal's own kind (Verksamhetsmål beside Nämndmål)
 }
 LIST_TEXT_KEYS = {"skribenter"}
 """The one list of texts; other lists under these keys hold ids or records."""

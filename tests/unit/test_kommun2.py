@@ -62,7 +62,7 @@ def test_conventions_detected_per_file(model: Kommunmodell) -> None:
     assert "data/investeringar.csv: beloppen är i mnkr." in said
     assert "1 officiell summa (radtyp total) stämmer med radernas summa; 1 av dem skiljer" in said
     assert "data/egna/kfn/foreningsbidrag: nämndens egen tabell" in said
-    assert "data/malkedja.yml: indikatorn 'N09801' följer 2 nämndmål (kfn1, kfn2)." in said
+    assert "data/malkedja.yml: indikatorn 'N09801' följer 2 verksamhetsmål (kfn1, kfn2)." in said
 
 
 def test_drift_signs_official_total_and_net_income(rapport: NamndRapport) -> None:

@@ -222,15 +222,17 @@ def validate_jobs(model: Kommunmodell, jobs: Iterable[Job]) -> None:
 def notebook_source(paths: ProjectPaths, job: Job, model: Kommunmodell) -> Any:
     """The template to execute: its path, or the template changed for the job: one cell per
     own table of a nämnd added after the cell ``egna-tabeller`` (or at the end), and the
-    captions of the report's kind (:func:`kommunrapport.content.labels.captions`) set where
-    a cell has the default caption (a caption the kommun wrote itself is kept)."""
+    captions of the report's kind and of the goals' own words
+    (:func:`kommunrapport.content.labels.captions`) set where a cell has the default caption
+    (a caption the kommun wrote itself is kept), as literal text."""
     from kommunrapport.content import egna
     from kommunrapport.content import period as per
-    from kommunrapport.content.labels import EGNA_ANCHOR, TEMPLATE_LABELS, captions
+    from kommunrapport.content.labels import EGNA_ANCHOR, TEMPLATE_LABELS, GoalWords, captions
 
     template = paths.template(job.template)
     own = model.egna_tabeller(job.namnd) if job.namnd is not None else ()
-    wanted = captions(job.template, per.is_full_year(per.period(model, job.period)))
+    full_year = per.is_full_year(per.period(model, job.period))
+    wanted = captions(job.template, full_year, GoalWords.of(model.malkedja, job.namnd))
     if not own and not wanted:
         return str(template)
     import nbformat
@@ -256,6 +258,7 @@ def _with_caption(source: str, wanted: Mapping[str, str], defaults: Mapping[str,
     """``source`` with its caption option replaced by ``wanted[label]`` when the cell's label
     is there and its caption is the template's default for the label."""
     from kommunrapport.batch.figure_files import cell_label
+    from kommunrapport.content.markup import md_text
 
     label = cell_label(source)
     if label is None or label not in wanted:
@@ -264,7 +267,7 @@ def _with_caption(source: str, wanted: Mapping[str, str], defaults: Mapping[str,
     for i, line in enumerate(lines):
         m = _CAPTION_LINE.match(line)
         if m and _unquoted(m.group(2)) == defaults.get(label):
-            lines[i] = m.group(1) + json.dumps(wanted[label], ensure_ascii=False)
+            lines[i] = m.group(1) + json.dumps(md_text(wanted[label]), ensure_ascii=False)
     return "\n".join(lines)
 
 

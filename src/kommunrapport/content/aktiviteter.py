@@ -53,9 +53,10 @@ def aktiviteter(model: Kommunmodell, period_id: str, namnd_id: str) -> list[Akti
     return sorted(out, key=lambda a: (order.get(a.namndmal, len(order)), a.id))
 
 
-def aktivitet_tabell(acts: list[Aktivitet]) -> Tabell:
+def aktivitet_tabell(acts: list[Aktivitet], mal: str = "Nämndmål") -> Tabell:
     """One row per activity. Ansvarig and slutdatum are optional: an empty one is an empty
-    cell, and a column that no activity fills is left out."""
+    cell, and a column that no activity fills is left out. ``mal`` heads the goal column
+    (the nämnd's word for its goals)."""
     ansvarig = any(a.ansvarig for a in acts)
     slutdatum = any(a.slutdatum for a in acts)
     rows = tuple(
@@ -71,7 +72,7 @@ def aktivitet_tabell(acts: list[Aktivitet]) -> Tabell:
     )
     return Tabell(
         (
-            Kolumn.text("Nämndmål"),
+            Kolumn.text(mal),
             Kolumn.text("Aktivitet"),
             *((Kolumn.text("Ansvarig"),) if ansvarig else ()),
             *((Kolumn.text("Slutdatum"),) if slutdatum else ()),

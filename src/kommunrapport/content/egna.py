@@ -16,6 +16,7 @@ from kommunrapport.content import formatting as fmt
 from kommunrapport.content import suppression
 from kommunrapport.content.ekonomi.tal import known_sum, num
 from kommunrapport.content.labels import egen_label
+from kommunrapport.content.markup import md_text
 from kommunrapport.content.opendata.tabell import EMPTY_NOTE, OpenTable, table
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.model import (
@@ -192,7 +193,7 @@ def cells(model: Kommunmodell, namnd_id: str) -> list[dict[str, Any]]:
     for t in model.egna_tabeller(namnd_id):
         source = (
             f"#| label: {egen_label(t.namn)}\n"
-            f"#| tbl-cap: {json.dumps(t.beskrivning.titel, ensure_ascii=False)}\n"
+            f"#| tbl-cap: {json.dumps(md_text(t.beskrivning.titel), ensure_ascii=False)}\n"
             f"rapport.egen_tabell({t.namn!r})"
         )
         out.append(

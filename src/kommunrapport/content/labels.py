@@ -6,7 +6,15 @@ Each label is a Quarto cell label (``#| label: …``) in the template named by t
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from kommunrapport.content.formatting import join_words
+from kommunrapport.data.model import plural
+
+if TYPE_CHECKING:
+    from kommunrapport.data.model import Malkedja
 
 NAMND_TEMPLATE: Final = "namnd"
 KOMMUN_TEMPLATE: Final = "kommun"
@@ -74,7 +82,77 @@ def egen_label(name: str) -> str:
     return EGEN_PREFIX + name
 
 
-def captions(template: str, full_year: bool) -> dict[str, str]:
-    """The captions of a report of this kind that differ from the template's (label →
-    caption)."""
-    return dict(ARSREDOVISNING_CAPTIONS.get(template, {})) if full_year else {}
+def definite_plural(word: str) -> str:
+    """``Nämndmål`` → ``nämndmålen``, ``Målområde`` → ``målområdena``, ``Strategisk
+    inriktning`` → ``strategisk inriktningarna`` (a goal word in its definite plural)."""
+    w = word.lower()
+    if w.endswith("e"):
+        return w + "na"
+    if w.endswith(("ing", "tion")):
+        return w + ("arna" if w.endswith("ing") else "erna")
+    return w + "en"
+
+
+@dataclass(frozen=True)
+class GoalWords:
+    """What the kommun calls its goals: the inriktningsmål's word and the kinds of goal of a
+    nämnd (or of every nämnd), e.g. ``("Verksamhetsmål", "Nämndmål")``."""
+
+    inriktningsmal: str = "Inriktningsmål"
+    mal: tuple[str, ...] = ("Nämndmål",)
+
+    @classmethod
+    def of(cls, chain: Malkedja, namnd_id: str | None = None) -> GoalWords:
+        return cls(chain.benamningar.inriktningsmal, chain.goal_words(namnd_id))
+
+    @property
+    def heading(self) -> str:
+        """A column's heading: the one kind, or ``Mål`` when there are several."""
+        return self.mal[0] if len(self.mal) == 1 else "Mål"
+
+    @property
+    def phrase(self) -> str:
+        """``verksamhetsmål och nämndmål``: the kinds in the plural."""
+        return join_words([plural(w) for w in self.mal])
+
+    @property
+    def definite(self) -> str:
+        """``verksamhetsmålen och nämndmålen``."""
+        return join_words([definite_plural(w) for w in self.mal])
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+GOAL_CAPTIONS: Final[dict[str, dict[str, Callable[[GoalWords], str]]]] = {
+    NAMND_TEMPLATE: {
+        "tbl-maluppfyllelse": lambda w: f"Måluppfyllelse per {w.phrase}",
+        "tbl-aktiviteter": lambda w: f"Aktiviteter per {w.phrase}",
+    },
+    KOMMUN_TEMPLATE: {
+        "tbl-roda-traden": lambda w: (
+            "Den röda tråden: "
+            + join_words([plural(w.inriktningsmal), *(plural(m) for m in w.mal)])
+        ),
+        "tbl-inriktningsmal": lambda w: f"Bedömning per {w.inriktningsmal.lower()}",
+        "tbl-maluppfyllelse-namnder": lambda w: (
+            _first_upper(join_words([definite_plural(m) + "s" for m in w.mal]))
+            + " bedömning per nämnd"
+        ),
+    },
+}
+"""Captions that name the goals: the kommun's and the nämnd's own words (with the default
+words each gives the template's caption)."""
+
+
+def captions(template: str, full_year: bool, words: GoalWords | None = None) -> dict[str, str]:
+    """The captions of a report of this kind, and of these goal words, that differ from the
+    template's (label → caption)."""
+    out = dict(ARSREDOVISNING_CAPTIONS.get(template, {})) if full_year else {}
+    defaults = TEMPLATE_LABELS.get(template, {})
+    for label, caption in GOAL_CAPTIONS.get(template, {}).items():
+        text = caption(words or GoalWords())
+        if text != defaults.get(label):
+            out[label] = text
+    return out

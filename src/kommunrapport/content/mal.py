@@ -27,6 +27,7 @@ from kommunrapport.content.indikatorer import (
     Serie,
     indicator_outcome,
 )
+from kommunrapport.content.labels import GoalWords
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.errors import ParameterError
 from kommunrapport.data.model import Kommunmodell
@@ -129,23 +130,34 @@ def _inriktningsmal_names(model: Kommunmodell) -> dict[str, str]:
 
 
 def maluppfyllelse_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
+    """Every goal of the nämnd with its inriktningsmål, bedömning and reason. Goals of more
+    than one kind (``benamning``: Verksamhetsmål beside Nämndmål) are grouped under a heading
+    row per kind, in the order the kinds first appear."""
     im = _inriktningsmal_names(model)
-    names = model.malkedja.benamningar
+    chain = model.malkedja
+    words = GoalWords.of(chain, mu.namnd_id)
+    kinds = len(words.mal) > 1
     rows: list[tuple[str, ...]] = []
-    for m in mu.mal:
-        rows.append(
-            (
-                m.namndmal.namn,
-                "; ".join(im.get(i, i) for i in m.namndmal.inriktningsmal),
-                m.bedomning.text,
-                m.skal,
+    bold: set[int] = set()
+    for kind in words.mal:
+        goals = [m for m in mu.mal if chain.benamning(m.namndmal) == kind]
+        if kinds and goals:
+            bold.add(len(rows))
+            rows.append((kind, "", "", ""))
+        for m in goals:
+            rows.append(
+                (
+                    m.namndmal.namn,
+                    "; ".join(im.get(i, i) for i in m.namndmal.inriktningsmal),
+                    m.bedomning.text,
+                    m.skal,
+                )
             )
-        )
-        if m.kommentar:
-            rows.append(("Kommentar", "", "", m.kommentar))
+            if m.kommentar:
+                rows.append(("Kommentar", "", "", m.kommentar))
     c = mu.counts()
     summary = ", ".join(f"{c[b]} {b.value}" for b in c if c[b])
-    goal = names.namndmal.lower()
+    goal = words.mal[0].lower() if not kinds else "mål"
     notes = [
         f"Bedömning för {mu.year}: {summary}." if rows else "",
         f"Regel: ett {goal} är uppfyllt när alla bedömbara indikatorer når målvärdet, ej "
@@ -158,14 +170,15 @@ def maluppfyllelse_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
         )
     return Tabell(
         (
-            Kolumn.text(names.namndmal),
-            Kolumn.text(names.inriktningsmal),
+            Kolumn.text(words.heading),
+            Kolumn.text(chain.benamningar.inriktningsmal),
             Kolumn.text("Bedömning"),
             Kolumn.text("Skäl"),
         ),
         tuple(rows),
         noter=tuple(n for n in notes if n),
-        tom=f"Nämnden har inga {goal} i data/malkedja.yml.",
+        markerade=frozenset(bold),
+        tom=f"Nämnden har inga {words.phrase} i data/malkedja.yml.",
     )
 
 

@@ -33,6 +33,7 @@ from kommunrapport.content.ekonomi import sammanfattning as sf
 from kommunrapport.content.figur import Figur
 from kommunrapport.content.koncern import redovisning as kr
 from kommunrapport.content.koncern import tabeller as ktab
+from kommunrapport.content.labels import GoalWords
 from kommunrapport.content.tables import Tabell, Text
 from kommunrapport.data.errors import ParameterError
 from kommunrapport.data.model import Kommunmodell, Namnd, Period
@@ -203,7 +204,8 @@ class NamndRapport:
         return fig or Text("Nämndens mål har inga indikatorer att visa i diagram.")
 
     def aktiviteter(self) -> Tabell:
-        return akt.aktivitet_tabell(self.aktivitet_data)
+        words = GoalWords.of(self.model.malkedja, self.namnd.id)
+        return akt.aktivitet_tabell(self.aktivitet_data, words.heading)
 
     def aktivitetsstatus(self) -> Tabell:
         return akt.status_tabell(self.aktivitet_data)

@@ -17,9 +17,10 @@ from kommunrapport.content.assessment import (
     counts,
 )
 from kommunrapport.content.indikatorer import Indikatordata
+from kommunrapport.content.labels import GoalWords
 from kommunrapport.content.mal import Maluppfyllelse, maluppfyllelse
 from kommunrapport.content.tables import Kolumn, Tabell
-from kommunrapport.data.model import Benamningar, Kommunmodell
+from kommunrapport.data.model import Benamningar, Kommunmodell, definite, plural
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,14 @@ def _namnd_names(model: Kommunmodell) -> dict[str, str]:
 
 
 def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
+    """Each inriktningsmål with the goals that contribute to it; goals of more than one kind
+    (``benamning``) get a column that says which."""
     names = _namnd_names(model)
-    b = model.malkedja.benamningar
+    chain = model.malkedja
+    b = chain.benamningar
+    words = GoalWords.of(chain)
+    kinds = len(words.mal) > 1
+    goal = words.mal[0].lower() if not kinds else "mål"
     rows = []
     qualitative: list[str] = []
     for im in rt.inriktningsmal:
@@ -63,7 +70,8 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
                 (
                     im.inriktningsmal.namn,
                     fmt.MISSING,
-                    f"Inget {b.namndmal.lower()}",
+                    f"Inget {goal}",
+                    *((fmt.MISSING,) if kinds else ()),
                     "0",
                     "0",
                     fmt.MISSING,
@@ -77,6 +85,7 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
                     im.inriktningsmal.namn,
                     names.get(g.namndmal.namnd, g.namndmal.namnd),
                     g.namndmal.namn,
+                    *((chain.benamning(g.namndmal),) if kinds else ()),
                     str(len(g.indikatorer)),
                     str(rt.aktiviteter_per_mal.get(g.namndmal.id, 0)),
                     g.bedomning.text,
@@ -85,7 +94,7 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
     vision = model.malkedja.vision
     notes = [
         *([f"Vision: {vision}"] if vision else []),
-        f"Ett {b.namndmal.lower()} som bidrar till flera {b.inriktningsmal.lower()} visas under "
+        f"Ett {goal} som bidrar till flera {plural(b.inriktningsmal)} visas under "
         "vart och ett av dem.",
     ]
     if qualitative:
@@ -94,7 +103,8 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
         (
             Kolumn.text(b.inriktningsmal),
             Kolumn.text("Nämnd"),
-            Kolumn.text(b.namndmal),
+            Kolumn.text(words.heading),
+            *((Kolumn.text("Typ av mål"),) if kinds else ()),
             Kolumn.tal("Indikatorer"),
             Kolumn.tal("Aktiviteter"),
             Kolumn.text("Bedömning"),
@@ -110,25 +120,27 @@ def inriktningsmal_tabell(rt: RodaTraden, model: Kommunmodell | None = None) -> 
         for im in rt.inriktningsmal
     )
     b = model.malkedja.benamningar if model is not None else Benamningar()
+    words = GoalWords.of(model.malkedja) if model is not None else GoalWords()
     return Tabell(
         (
             Kolumn.text(b.inriktningsmal),
-            Kolumn.tal(b.namndmal),
+            Kolumn.tal(words.heading),
             Kolumn.text("Bedömning"),
             Kolumn.text("Skäl"),
         ),
         rows,
         noter=(
             f"Regel: ett {b.inriktningsmal.lower()} är uppfyllt när alla bedömda "
-            f"{b.namndmal.lower()} som bidrar till det är uppfyllda, ej uppfyllt när inget är "
-            f"det, annars delvis uppfyllt; utan bedömt {b.namndmal.lower()} är det ej bedömbart.",
+            f"{words.phrase} som bidrar till det är uppfyllda, ej uppfyllt när inget är "
+            f"det, annars delvis uppfyllt; utan bedömt "
+            f"{words.mal[0].lower() if len(words.mal) == 1 else 'mål'} är det ej bedömbart.",
         ),
     )
 
 
 def bestamd(word: str) -> str:
-    """The definite form of a neuter goal word: nämndmål → nämndmålet, målområde → målområdet."""
-    return word + ("t" if word.endswith("e") else "et")
+    """The definite form of a goal word: Nämndmål → Nämndmålet, målområde → målområdet."""
+    return word[:1] + definite(word)[1:]
 
 
 @dataclass(frozen=True)
@@ -143,36 +155,39 @@ def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
     """The breaks in the chain. A nämndmål without indicators that the nämnd has assessed
     itself is not one (the red thread tells it as information)."""
     names = _namnd_names(model)
-    b = model.malkedja.benamningar
-    im_word, goal_word = b.inriktningsmal, b.namndmal.lower()
+    chain = model.malkedja
+    words = GoalWords.of(chain)
+    im_word = chain.benamningar.inriktningsmal
+    any_goal = words.mal[0].lower() if len(words.mal) == 1 else "mål"
     out = [
         Lucka(
-            f"{im_word} utan {goal_word}",
+            f"{im_word} utan {fmt.join_words([plural(w) for w in words.mal], 'eller')}",
             im.inriktningsmal.namn,
             fmt.MISSING,
-            f"Ingen nämnd har ett {goal_word} som bidrar till {bestamd(im_word.lower())}.",
+            f"Ingen nämnd har ett {any_goal} som bidrar till {bestamd(im_word.lower())}.",
         )
         for im in rt.inriktningsmal
         if not im.namndmal
     ]
     for namnd_id, mu in rt.namnder.items():
         for g in mu.mal:
+            kind = chain.benamning(g.namndmal)
             if not g.indikatorer and not g.namndens:
                 out.append(
                     Lucka(
-                        f"{b.namndmal} utan indikator",
+                        f"{kind} utan indikator",
                         g.namndmal.namn,
                         names.get(namnd_id, namnd_id),
-                        f"{bestamd(b.namndmal)} kan inte följas upp och bedömas.",
+                        f"{bestamd(kind)} kan inte följas upp och bedömas.",
                     )
                 )
             if rt.aktiviteter_per_mal.get(g.namndmal.id, 0) == 0:
                 out.append(
                     Lucka(
-                        f"{b.namndmal} utan aktivitet",
+                        f"{kind} utan aktivitet",
                         g.namndmal.namn,
                         names.get(namnd_id, namnd_id),
-                        f"Ingen aktivitet är kopplad till {bestamd(goal_word)} under perioden.",
+                        f"Ingen aktivitet är kopplad till {bestamd(kind.lower())} under perioden.",
                     )
                 )
     return out
@@ -210,5 +225,5 @@ def maluppfyllelse_namnder_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell
         ),
         tuple(rows),
         summa=(summa,),
-        noter=(f"Antal nämndmål per bedömning {rt.year}.",),
+        noter=(f"Antal {GoalWords.of(model.malkedja).phrase} per bedömning {rt.year}.",),
     )

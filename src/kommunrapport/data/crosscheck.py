@@ -52,7 +52,7 @@ def cross_check(
                     chain_file,
                     c.line(chain_file, (*loc, "id")),
                     "id",
-                    f"nämndmålet '{nm.id}' finns flera gånger.",
+                    f"{chain.the_goal(nm.id)} finns flera gånger.",
                 )
             goals[nm.id] = nm.namnd
             if org is not None and nm.namnd not in namnd_ids:
@@ -68,7 +68,8 @@ def cross_check(
                         chain_file,
                         c.line(chain_file, (*loc, "inriktningsmal", j)),
                         "inriktningsmal",
-                        f"nämndmålet '{nm.id}' länkar till okänt inriktningsmål '{link}'.",
+                        f"{chain.the_goal(nm.id)} länkar till okänt "
+                        f"{chain.benamningar.inriktningsmal.lower()} '{link}'.",
                     )
             for j, ind in enumerate(nm.indikatorer):
                 owners = indicators.setdefault(ind.id, [])
@@ -79,12 +80,12 @@ def cross_check(
                         chain_file,
                         c.line(chain_file, (*loc, "indikatorer", j, "id")),
                         "id",
-                        f"indikatorn '{ind.id}' finns redan under nämndmålet '{owners[0]}'"
+                        f"indikatorn '{ind.id}' finns redan under {chain.the_goal(owners[0])}"
                         + (
                             "."
                             if again
                             else " med en annan beskrivning; en indikator som följer flera "
-                            "nämndmål ska vara likadan under alla (skriv den en gång med ett "
+                            "mål ska vara likadan under alla (skriv den en gång med ett "
                             "YAML-ankare, &namn, och hänvisa till den med *namn)."
                         ),
                     )
@@ -192,7 +193,12 @@ def cross_check(
                     continue
                 if goal not in goals:
                     c.problems.append(
-                        Problem(shown, int(str(row)), "namndmal", f"okänt nämndmål '{goal}'.")
+                        Problem(
+                            shown,
+                            int(str(row)),
+                            "namndmal",
+                            f"okänt {chain.benamningar.namndmal.lower()} '{goal}'.",
+                        )
                     )
                 elif rec["namnd"] is not None and goals[goal] != rec["namnd"]:
                     c.problems.append(
@@ -200,7 +206,7 @@ def cross_check(
                             shown,
                             int(str(row)),
                             "namndmal",
-                            f"nämndmålet '{goal}' hör till nämnden "
+                            f"{chain.the_goal(goal)} hör till nämnden "
                             f"'{goals[goal]}', inte '{rec['namnd']}'.",
                         )
                     )

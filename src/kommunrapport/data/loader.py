@@ -40,6 +40,7 @@ from kommunrapport.data.model import (
     Malkedja,
     Organisation,
     Perioder,
+    plural,
 )
 from kommunrapport.data.paths import ProjectPaths, project_paths
 from kommunrapport.data.projectfiles import links_out, named_file
@@ -143,8 +144,14 @@ def _shared_indicators(chain: Malkedja) -> list[str]:
     for goal in chain.namndmal:
         for ind in goal.indikatorer:
             goals.setdefault(ind.id, []).append(goal.id)
+    kinds = {goal.id: chain.benamning(goal) for goal in chain.namndmal}
+
+    def word(ids: list[str]) -> str:
+        words = {kinds[i] for i in ids}
+        return plural(words.pop()) if len(words) == 1 else "mål"
+
     return [
-        f"data/malkedja.yml: indikatorn '{ind}' följer {len(ids)} nämndmål ({', '.join(ids)})."
+        f"data/malkedja.yml: indikatorn '{ind}' följer {len(ids)} {word(ids)} ({', '.join(ids)})."
         for ind, ids in goals.items()
         if len(ids) > 1
     ]

@@ -142,6 +142,31 @@ class Namndmal(Frozen):
     namn: Name
     inriktningsmal: list[Id] = Field(min_length=1)
     indikatorer: list[Indikator] = Field(default_factory=list)
+    benamning: Name | None = None
+    """The goal's own kind (``Verksamhetsmål`` beside ``Nämndmål``); default the kommun's
+    ``benamningar.namndmal``."""
+
+
+def plural(word: str) -> str:
+    """``Nämndmål`` → ``nämndmål``, ``Målområde`` → ``målområden``, ``Inriktning`` →
+    ``inriktningar`` (a goal word in the indefinite plural, lower case)."""
+    w = word.lower()
+    if w.endswith("e"):
+        return w + "n"
+    if w.endswith("ing"):
+        return w + "ar"
+    return w
+
+
+def definite(word: str) -> str:
+    """A goal word in its definite form, lower case: ``Nämndmål`` → ``nämndmålet``,
+    ``Målområde`` → ``målområdet``, ``Inriktning`` → ``inriktningen``."""
+    w = word.lower()
+    if w.endswith("e"):
+        return w + "t"
+    if w.endswith(("ing", "tion")):
+        return w + "en"
+    return w + "et"
 
 
 class Benamningar(Frozen):
@@ -163,6 +188,26 @@ class Malkedja(Frozen):
     bedomning: Bedomningsregel = Bedomningsregel()
     """The kommun's default rule; an indicator may set its own."""
     benamningar: Benamningar = Benamningar()
+
+    def benamning(self, goal: Namndmal) -> str:
+        """What the goal is called: its own ``benamning`` or the kommun's word."""
+        return goal.benamning or self.benamningar.namndmal
+
+    def the_goal(self, goal_id: str) -> str:
+        """``nämndmålet 'x'`` with the goal's own word (the kommun's for an unknown id)."""
+        goal = next((m for m in self.namndmal if m.id == goal_id), None)
+        word = self.benamning(goal) if goal is not None else self.benamningar.namndmal
+        return f"{definite(word)} '{goal_id}'"
+
+    def goal_words(self, namnd_id: str | None = None) -> tuple[str, ...]:
+        """The kinds of goal a nämnd has (every nämnd's when ``namnd_id`` is None), in the
+        order of the goal chain; the kommun's word when it has none."""
+        words: list[str] = []
+        for goal in self.namndmal:
+            word = self.benamning(goal)
+            if (namnd_id is None or goal.namnd == namnd_id) and word not in words:
+                words.append(word)
+        return tuple(words) or (self.benamningar.namndmal,)
 
     def indikatorer(self) -> dict[str, Indikator]:
         """Every indicator once, by id (one may follow several nämndmål)."""

@@ -34,8 +34,8 @@ def missing_outcomes(model: Kommunmodell) -> list[str]:
             for year in years:
                 if year in ind.mal and (ind.id, year) not in have | decided:
                     lines.append(
-                        f"indikatorn '{ind.id}' (nämndmålet '{goal.id}') har målvärde för "
-                        f"{year} men inget utfall för kommunen ({kommun}) {year} i "
+                        f"indikatorn '{ind.id}' ({model.malkedja.the_goal(goal.id)}) har "
+                        f"målvärde för {year} men inget utfall för kommunen ({kommun}) {year} i "
                         "indikatorutfall; den blir ej bedömbar."
                     )
     return list(dict.fromkeys(lines))

@@ -18,13 +18,18 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from kommunrapport.content import period as per
-from kommunrapport.content.labels import TEMPLATE_LABELS
+from kommunrapport.content.labels import (
+    KOMMUN_TEMPLATE,
+    TEMPLATE_LABELS,
+    GoalWords,
+    definite_plural,
+)
 from kommunrapport.content.markup import md_comment, md_text, yaml_scalar
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import create_exclusive
@@ -251,11 +256,12 @@ def render_narrative(
         for label in labels:
             parts.extend([f"{{{{< embed _executed/{job}.ipynb#{label} >}}}}", ""])
 
+    words = GoalWords.of(model.malkedja, None if template_name == KOMMUN_TEMPLATE else job)
     koncern = shows_koncern(model, period)
     for s in template.sections(period.typ, koncern):
         section(
             s.heading(period.typ),
-            s.question(period.typ),
+            goal_question(s.question(period.typ), words),
             [x for x in s.embeds(period.typ, koncern) if x in known],
         )
     placed = template.placed_labels()
@@ -263,6 +269,19 @@ def render_narrative(
     if rest:
         section(template.ovrigt.rubrik, template.ovrigt.fraga, rest)
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+QUESTION_WORDS: Final = ("{inriktningsmalen}", "{namndmalen}", "{namndmal}")
+"""The goal words a guiding question may name: replaced by the kommun's and the nämnd's
+own words (``{namndmalen}``: ``verksamhetsmålen och nämndmålen``)."""
+
+
+def goal_question(question: str, words: GoalWords) -> str:
+    """``question`` with its goal words, safe inside the HTML comment it is written in."""
+    values = (definite_plural(words.inriktningsmal), words.definite, words.phrase)
+    for token, value in zip(QUESTION_WORDS, values, strict=True):
+        question = question.replace(token, value)
+    return md_comment(question)
 
 
 def shows_koncern(model: Kommunmodell, period: Period) -> bool:

@@ -177,3 +177,17 @@ def test_a_kind_from_the_data_is_literal_text_in_caption_and_question(project: P
     question = next(x for x in text.split("\n") if "Hur går det med" in x)
     assert question.count("-->") == 1 and question.endswith("-->")
     assert "{{<" not in question
+
+
+def test_the_open_data_say_each_goals_kind(project: Path) -> None:
+    from kommunrapport.content import opendata
+    from kommunrapport.content.opendata.kommun import kommun_tables
+
+    model = load(project, malkedja=_chain())
+    goals = opendata.tables(model, "2022-08", "a")["maluppfyllelse"].frame
+    assert dict(zip(goals["namndmal_id"], goals["maltyp"], strict=True)) == {
+        "a1": "Verksamhetsmål",
+        "a2": "Nämndmål",
+    }
+    thread = kommun_tables(model, "2022-08")["roda_traden"].frame
+    assert set(thread.loc[thread["namndmal_id"] == "b1", "maltyp"]) == {"Nämndmål"}

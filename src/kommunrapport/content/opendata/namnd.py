@@ -18,7 +18,7 @@ from kommunrapport.content.opendata.tabell import (
     table,
     tkr,
 )
-from kommunrapport.data.model import Kommunmodell
+from kommunrapport.data.model import Kommunmodell, Malkedja
 
 
 def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, OpenTable]:
@@ -87,12 +87,13 @@ def _indicator_tables(model: Kommunmodell, mu: mal.Maluppfyllelse) -> dict[str, 
     }
 
 
-def _goal_table(mu: mal.Maluppfyllelse) -> OpenTable:
-    """The goals' assessments; ``grund`` and ``kommentar`` are added when a goal has the
-    nämnd's own bedömning or a comment."""
+def _goal_table(mu: mal.Maluppfyllelse, chain: Malkedja) -> OpenTable:
+    """The goals' assessments, each with its kind (``maltyp``); ``grund`` and ``kommentar``
+    are added when a goal has the nämnd's own bedömning or a comment."""
     columns = {
         "namndmal_id": "nämndmålets id",
         "namndmal": "nämndmålet",
+        "maltyp": "målets sort (benamning i data/malkedja.yml, t.ex. nämndmål)",
         "inriktningsmal_id": "inriktningsmål som nämndmålet bidrar till (id, semikolon)",
         "bedomning": "bedömning som gäller (efter eventuell ändring)",
         "bedomning_enligt_regel": "bedömning enligt regeln",
@@ -109,6 +110,7 @@ def _goal_table(mu: mal.Maluppfyllelse) -> OpenTable:
         row: dict[str, object] = {
             "namndmal_id": g.namndmal.id,
             "namndmal": g.namndmal.namn,
+            "maltyp": chain.benamning(g.namndmal),
             "inriktningsmal_id": ";".join(g.namndmal.inriktningsmal),
             "bedomning": g.bedomning.value,
             "bedomning_enligt_regel": g.enligt_regel.value,
@@ -186,7 +188,7 @@ def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str
     r = NamndRapport.from_params(model, period_id, namnd_id)
     mu = r.maluppfyllelse_data
     out: dict[str, OpenTable] = {
-        "maluppfyllelse": _goal_table(mu),
+        "maluppfyllelse": _goal_table(mu, model.malkedja),
         **_indicator_tables(model, mu),
         "aktiviteter": table(
             "Aktiviteter med status och kommentar för perioden",

@@ -48,7 +48,7 @@ def table(description: str, columns: dict[str, str], rows: list[dict[str, Any]])
 
 def _amount_cols(full_year: bool, budget: str, full_year_word: str, gain: str) -> dict[str, str]:
     """The amount columns of a drift or investment table: an årsredovisning has no prognos,
-    and its avvikelse is budget − utfall."""
+    and its avvikelse is budget − utfall, or the ekonomisystem's where the file gives it."""
     cols = {
         "budget_tkr": budget,
         "utfall_tkr": "årets utfall, tkr" if full_year else "utfall hittills i år, tkr",
@@ -56,7 +56,10 @@ def _amount_cols(full_year: bool, budget: str, full_year_word: str, gain: str) -
     if not full_year:
         cols["prognos_tkr"] = "prognos för helåret, tkr"
     word = "utfall" if full_year else full_year_word
-    cols["avvikelse_tkr"] = f"budget − {word}, positivt = {gain}, tkr"
+    cols["avvikelse_tkr"] = (
+        f"budget − {word}, positivt = {gain}, tkr; på en rad med ekonomisystemets egen "
+        "avvikelse (kolumnen avvikelse i data) den"
+    )
     return cols
 
 

@@ -386,3 +386,19 @@ def malkedja_with(**indicator_changes: dict[str, Any]) -> dict[str, Any]:
         for ind in goal.get("indikatorer", []):
             ind.update(indicator_changes.get(ind["id"], {}))
     return chain
+
+
+def caption(source: Any, label: str) -> str:
+    """The caption of the cell labelled ``label`` in a notebook (or a notebook's path), as
+    ``batch.jobs.notebook_source`` gives it."""
+    import json
+
+    import nbformat
+
+    nb = source if not isinstance(source, str) else nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
+    for cell in nb.cells:
+        text = str(cell.source)
+        if f"#| label: {label}\n" in text:
+            line = next(x for x in text.split("\n") if "-cap:" in x)
+            return str(json.loads(line.split("-cap:", 1)[1]))
+    raise AssertionError(label)

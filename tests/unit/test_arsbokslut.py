@@ -5,13 +5,12 @@ without vision or mandatperiod. Each on a small project of its own."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 from content_project import MALKEDJA, PERIODER, TABLES, load, write_project
+from content_project import caption as _caption
 
 from kommunrapport.batch.jobs import Job, notebook_source
 from kommunrapport.content import keyfigures
@@ -184,16 +183,6 @@ def test_a_broken_header_is_not_followed_by_a_period_without_data(tmp_path: Path
     assert [(p.file, p.row, p.column) for p in problems] == [
         ("data/driftredovisning.csv", 1, "utfall")
     ]
-
-
-def _caption(source: Any, label: str) -> str:
-    nb = source if not isinstance(source, str) else nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
-    for cell in nb.cells:
-        text = str(cell.source)
-        if f"#| label: {label}\n" in text:
-            line = next(x for x in text.split("\n") if "-cap:" in x)
-            return str(json.loads(line.split("-cap:", 1)[1]))
-    raise AssertionError(label)
 
 
 def _job(period: str) -> Job:

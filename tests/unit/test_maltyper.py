@@ -12,6 +12,7 @@ from typing import Any
 import nbformat
 import pytest
 from content_project import MALKEDJA, load, write_project
+from content_project import caption as _caption
 
 from kommunrapport.batch.jobs import Job, notebook_source
 from kommunrapport.content.labels import (
@@ -51,16 +52,6 @@ def project(tmp_path: Path) -> Path:
             (REPO / "notebooks" / f"{name}.ipynb").read_bytes()
         )
     return root
-
-
-def _caption(source: Any, label: str) -> str:
-    nb = source if not isinstance(source, str) else nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
-    for cell in nb.cells:
-        text = str(cell.source)
-        if f"#| label: {label}\n" in text:
-            line = next(x for x in text.split("\n") if "-cap:" in x)
-            return str(json.loads(line.split("-cap:", 1)[1]))
-    raise AssertionError(label)
 
 
 def test_the_default_words_give_the_templates_captions() -> None:

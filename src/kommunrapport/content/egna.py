@@ -22,7 +22,6 @@ from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data.model import (
     EgenKolumn,
     EgenTabell,
-    EgenTabellBeskrivning,
     Kommun,
     Kommunmodell,
 )
@@ -104,6 +103,12 @@ def _shown(t: EgenTabell) -> list[EgenKolumn]:
     return [k for k in t.beskrivning.kolumner if k.namn != t.beskrivning.grupp]
 
 
+def _sums(t: EgenTabell, rows: list[dict[str, Any]], threshold: int) -> dict[str, float | None]:
+    """The sum rows' sums over ``rows``, per summed column (numbers after the first shown
+    column, which holds the row's label); None where one of the cells is a hidden count."""
+    return {k.namn: _total(k, rows, threshold) for k in _shown(t)[1:] if _summed(k)}
+
+
 def egen_tabell(t: EgenTabell, kommun: Kommun) -> Tabell:
     """The table. In a column of counts of people (``antal_individer``) a count below the
     kommun's ``minsta_antal`` shows as ``<5``, and a sum (a group's subtotal, the total) as
@@ -118,28 +123,28 @@ def egen_tabell(t: EgenTabell, kommun: Kommun) -> Tabell:
         Kolumn.tal(_heading(k, spec.enhet)) if k.typ in _NUMBERS else Kolumn.text(_heading(k, ""))
         for k in shown
     )
-    summed = [k for k in shown[1:] if _summed(k)]
+    summed = bool(_sums(t, [], threshold))
     hidden: set[str] = set()
     sum_hidden = False
 
     def sum_row(label: str, rows: list[dict[str, Any]]) -> tuple[str, ...]:
         nonlocal sum_hidden
+        sums = _sums(t, rows, threshold)
         cells = [label]
         for k in shown[1:]:
-            if not _summed(k):
+            if k.namn not in sums:
                 cells.append("")
-                continue
-            total = _total(k, rows, threshold)
-            if total is None:
+            elif sums[k.namn] is None:
                 sum_hidden = True
                 cells.append(suppression.TOTAL_MARKER)
             else:
-                cells.append(fmt.number(total, decimals[k.namn]))
+                cells.append(fmt.number(sums[k.namn], decimals[k.namn]))
         return tuple(cells)
 
     body: list[tuple[str, ...]] = []
     bold: set[int] = set()
-    for part in _parts(t):
+    parts = _parts(t)
+    for part in parts:
         if part.namn is not None:
             bold.add(len(body))
             body.append((part.namn, *("" for _ in shown[1:])))
@@ -155,7 +160,7 @@ def egen_tabell(t: EgenTabell, kommun: Kommun) -> Tabell:
         if part.namn is not None and summed:
             bold.add(len(body))
             body.append(sum_row(subtotal_label(spec.delsumma, part.namn), part.rows))
-    records = _records(t)
+    records = [r for part in parts for r in part.rows]
     summa = (sum_row(spec.summarad, records),) if spec.summarad and records else ()
     notes = list(spec.noter)
     if hidden:
@@ -209,17 +214,6 @@ def cells(model: Kommunmodell, namnd_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _sums(
-    spec: EgenTabellBeskrivning, first: str, rows: list[dict[str, Any]], threshold: int
-) -> dict[str, float | None]:
-    """The summed columns' sums over ``rows`` (None where one of the cells is hidden)."""
-    return {
-        k.namn: _total(k, rows, threshold)
-        for k in spec.kolumner
-        if _summed(k) and k.namn not in (first, spec.grupp)
-    }
-
-
 def open_tables(model: Kommunmodell, namnd_id: str) -> dict[str, OpenTable]:
     """Each own table as open data (``egen_<namn>``), its columns described by the YAML,
     amounts unrounded. A table with a sum row or groups has a ``radtyp`` column, and its
@@ -236,7 +230,7 @@ def open_tables(model: Kommunmodell, namnd_id: str) -> dict[str, OpenTable]:
                 what += f", {spec.enhet}"
             columns[k.namn] = what
         first = _shown(t)[0].namn
-        subtotals = spec.grupp is not None and bool(_sums(spec, first, [], threshold))
+        subtotals = spec.grupp is not None and bool(_sums(t, [], threshold))
         typed = subtotals or spec.summarad is not None
         if typed:
             kinds = ["rad: en rad"]
@@ -247,7 +241,8 @@ def open_tables(model: Kommunmodell, namnd_id: str) -> dict[str, OpenTable]:
             columns["radtyp"] = "; ".join(kinds)
 
         rows: list[dict[str, Any]] = []
-        for part in _parts(t):
+        parts = _parts(t)
+        for part in parts:
             for r in part.rows:
                 row = {
                     k.namn: None if _hidden(k, r.get(k.namn), threshold) else r.get(k.namn)
@@ -260,15 +255,13 @@ def open_tables(model: Kommunmodell, namnd_id: str) -> dict[str, OpenTable]:
                     {
                         spec.grupp: part.namn,
                         first: label,
-                        **_sums(spec, first, part.rows, threshold),
+                        **_sums(t, part.rows, threshold),
                         "radtyp": "delsumma",
                     }
                 )
-        records = _records(t)
+        records = [r for part in parts for r in part.rows]
         if spec.summarad and records:
-            rows.append(
-                {first: spec.summarad, **_sums(spec, first, records, threshold), "radtyp": "summa"}
-            )
+            rows.append({first: spec.summarad, **_sums(t, records, threshold), "radtyp": "summa"})
         title = spec.titel
         if any(k.antal_individer for k in spec.kolumner):
             title += ". " + EMPTY_NOTE.format(n=threshold)

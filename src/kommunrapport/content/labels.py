@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from kommunrapport.content.formatting import join_words
-from kommunrapport.data.model import plural
+from kommunrapport.data.model import definite_plural, plural
 
 if TYPE_CHECKING:
     from kommunrapport.data.model import Malkedja
@@ -82,17 +82,6 @@ def egen_label(name: str) -> str:
     return EGEN_PREFIX + name
 
 
-def definite_plural(word: str) -> str:
-    """``Nämndmål`` → ``nämndmålen``, ``Målområde`` → ``målområdena``, ``Strategisk
-    inriktning`` → ``strategisk inriktningarna`` (a goal word in its definite plural)."""
-    w = word.lower()
-    if w.endswith("e"):
-        return w + "na"
-    if w.endswith(("ing", "tion")):
-        return w + ("arna" if w.endswith("ing") else "erna")
-    return w + "en"
-
-
 @dataclass(frozen=True)
 class GoalWords:
     """What the kommun calls its goals: the inriktningsmål's word and the kinds of goal of a
@@ -106,9 +95,20 @@ class GoalWords:
         return cls(chain.benamningar.inriktningsmal, chain.goal_words(namnd_id))
 
     @property
+    def several(self) -> bool:
+        """The goals are of more than one kind."""
+        return len(self.mal) > 1
+
+    @property
     def heading(self) -> str:
         """A column's heading: the one kind, or ``Mål`` when there are several."""
-        return self.mal[0] if len(self.mal) == 1 else "Mål"
+        return "Mål" if self.several else self.mal[0]
+
+    @property
+    def singular(self) -> str:
+        """One goal in a sentence (``ett verksamhetsmål``): the one kind in lower case, or
+        ``mål`` when there are several."""
+        return "mål" if self.several else self.mal[0].lower()
 
     @property
     def phrase(self) -> str:

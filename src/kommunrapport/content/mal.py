@@ -136,7 +136,7 @@ def maluppfyllelse_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
     im = _inriktningsmal_names(model)
     chain = model.malkedja
     words = GoalWords.of(chain, mu.namnd_id)
-    kinds = len(words.mal) > 1
+    kinds = words.several
     rows: list[tuple[str, ...]] = []
     bold: set[int] = set()
     for kind in words.mal:
@@ -157,7 +157,7 @@ def maluppfyllelse_tabell(model: Kommunmodell, mu: Maluppfyllelse) -> Tabell:
                 rows.append(("Kommentar", "", "", m.kommentar))
     c = mu.counts()
     summary = ", ".join(f"{c[b]} {b.value}" for b in c if c[b])
-    goal = words.mal[0].lower() if not kinds else "mål"
+    goal = words.singular
     notes = [
         f"Bedömning för {mu.year}: {summary}." if rows else "",
         f"Regel: ett {goal} är uppfyllt när alla bedömbara indikatorer når målvärdet, ej "

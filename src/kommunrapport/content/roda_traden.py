@@ -60,8 +60,8 @@ def roda_traden_tabell(model: Kommunmodell, rt: RodaTraden) -> Tabell:
     chain = model.malkedja
     b = chain.benamningar
     words = GoalWords.of(chain)
-    kinds = len(words.mal) > 1
-    goal = words.mal[0].lower() if not kinds else "mål"
+    kinds = words.several
+    goal = words.singular
     rows = []
     qualitative: list[str] = []
     for im in rt.inriktningsmal:
@@ -133,7 +133,7 @@ def inriktningsmal_tabell(rt: RodaTraden, model: Kommunmodell | None = None) -> 
             f"Regel: ett {b.inriktningsmal.lower()} är uppfyllt när alla bedömda "
             f"{words.phrase} som bidrar till det är uppfyllda, ej uppfyllt när inget är "
             f"det, annars delvis uppfyllt; utan bedömt "
-            f"{words.mal[0].lower() if len(words.mal) == 1 else 'mål'} är det ej bedömbart.",
+            f"{words.singular} är det ej bedömbart.",
         ),
     )
 
@@ -158,13 +158,12 @@ def luckor(model: Kommunmodell, rt: RodaTraden) -> list[Lucka]:
     chain = model.malkedja
     words = GoalWords.of(chain)
     im_word = chain.benamningar.inriktningsmal
-    any_goal = words.mal[0].lower() if len(words.mal) == 1 else "mål"
     out = [
         Lucka(
             f"{im_word} utan {fmt.join_words([plural(w) for w in words.mal], 'eller')}",
             im.inriktningsmal.namn,
             fmt.MISSING,
-            f"Ingen nämnd har ett {any_goal} som bidrar till {bestamd(im_word.lower())}.",
+            f"Ingen nämnd har ett {words.singular} som bidrar till {bestamd(im_word.lower())}.",
         )
         for im in rt.inriktningsmal
         if not im.namndmal

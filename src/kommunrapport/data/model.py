@@ -158,6 +158,17 @@ def plural(word: str) -> str:
     return w
 
 
+def definite_plural(word: str) -> str:
+    """``Nämndmål`` → ``nämndmålen``, ``Målområde`` → ``målområdena``, ``Strategisk
+    inriktning`` → ``strategisk inriktningarna`` (a goal word in its definite plural)."""
+    w = word.lower()
+    if w.endswith("e"):
+        return w + "na"
+    if w.endswith(("ing", "tion")):
+        return w + ("arna" if w.endswith("ing") else "erna")
+    return w + "en"
+
+
 def definite(word: str) -> str:
     """A goal word in its definite form, lower case: ``Nämndmål`` → ``nämndmålet``,
     ``Målområde`` → ``målområdet``, ``Inriktning`` → ``inriktningen``."""

@@ -24,16 +24,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from kommunrapport.content import period as per
-from kommunrapport.content.labels import (
-    KOMMUN_TEMPLATE,
-    TEMPLATE_LABELS,
-    GoalWords,
-    definite_plural,
-)
+from kommunrapport.content.labels import KOMMUN_TEMPLATE, TEMPLATE_LABELS, GoalWords
 from kommunrapport.content.markup import md_comment, md_text, yaml_scalar
 from kommunrapport.data.errors import KommunrapportError
 from kommunrapport.data.fsutil import create_exclusive
-from kommunrapport.data.model import Kommunmodell, Period, RapportTyp
+from kommunrapport.data.model import Kommunmodell, Period, RapportTyp, definite_plural
 from kommunrapport.data.paths import ProjectPaths
 from kommunrapport.site.narrative import (
     GUIDING_QUESTION,

@@ -42,6 +42,13 @@ SIGNED_DATASETS: Final = ("driftredovisning", "investeringar", "ekonomisk_samman
 ROUNDING_PER_ROW: Final = 0.5
 """Each row rounded to a whole tkr is at most 0,5 tkr off; so is the total."""
 
+
+def rounding_tolerance(figures: int, unit: float = 1.0) -> float:
+    """How far a figure computed from ``figures`` rounded numbers (the parts and the official
+    figure) may be off: half a ``unit`` of the last decimal for each of them."""
+    return ROUNDING_PER_ROW * figures * unit
+
+
 _AMOUNTS: Final = ("budget", "utfall", "prognos")
 
 
@@ -234,7 +241,7 @@ def total_problems(frame: pd.DataFrame, shown: str) -> tuple[int, int, list[Prob
             )
             continue
         count += 1
-        tolerance = ROUNDING_PER_ROW * (len(mine) + 1)
+        tolerance = rounding_tolerance(len(mine) + 1)
         off = False
         for column in _AMOUNTS:
             official = group[column].iloc[0]
@@ -271,11 +278,11 @@ def summary_net_problems(frame: pd.DataFrame, shown: str) -> list[Problem]:
         if r["post"] != "nettokostnad" and pd.isna(r["utfall"])
     ]
     parts = frame[frame["post"].isin(("intakter", "kostnader"))]
-    tolerance = 3 * ROUNDING_PER_ROW
     for index, net in frame[frame["post"] == "nettokostnad"].iterrows():
         mine = parts[(parts["namnd"] == net["namnd"]) & (parts["period"] == net["period"])]
         if len(mine) < 2:
             continue
+        tolerance = rounding_tolerance(len(mine) + 1)
         for column in _AMOUNTS:
             if column not in frame.columns or pd.isna(net[column]):
                 continue
@@ -328,7 +335,7 @@ def avvikelse_problems(frame: pd.DataFrame, shown: str, sign: int, unit: str) ->
         b = 0.0 if pd.isna(budget) else float(budget)
         computed = sign * (b - float(full_year))
         figures = [float(given), b, float(full_year)]
-        tolerance = 3 * ROUNDING_PER_ROW * 10.0 ** -max(_decimals(v) for v in figures)
+        tolerance = rounding_tolerance(len(figures), 10.0 ** -max(_decimals(v) for v in figures))
         off = abs(float(given) - computed)
         if off <= tolerance + 1e-9:
             continue

@@ -27,7 +27,7 @@ import pandas as pd
 
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
-from kommunrapport.content.ekonomi.tal import known_sum, no_budget_note, num
+from kommunrapport.content.ekonomi.tal import given_avvikelse_note, known_sum, no_budget_note, num
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data import tecken
 from kommunrapport.data.model import Kommunmodell, Period
@@ -184,11 +184,7 @@ def extra_noter(d: Drift) -> list[str]:
             "summan räknar med tecknet."
         )
     notes += no_budget_note([r.namn for r in d.rader if r.budget is None])
-    if any(r.given for r in d.rader):
-        notes.append(
-            "Avvikelsen är den som ekonomisystemet anger per rad; den kan skilja sig från "
-            f"budget och {'utfall' if d.full_year else 'prognos'} i tabellen med avrundningen."
-        )
+    notes += given_avvikelse_note(any(r.given for r in d.rader), d.full_year, "rad")
     if d.radsumma is not None:
         r, s = d.radsumma, d.summa
         parts = [

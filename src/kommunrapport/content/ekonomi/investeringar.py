@@ -22,7 +22,13 @@ from dataclasses import dataclass
 
 from kommunrapport.content import formatting as fmt
 from kommunrapport.content import period as per
-from kommunrapport.content.ekonomi.tal import diff, known_sum, no_budget_note, num
+from kommunrapport.content.ekonomi.tal import (
+    diff,
+    given_avvikelse_note,
+    known_sum,
+    no_budget_note,
+    num,
+)
 from kommunrapport.content.tables import Kolumn, Tabell
 from kommunrapport.data import tecken as tecken_mod
 from kommunrapport.data.model import Kommunmodell, Period
@@ -188,17 +194,11 @@ def _note(inv: Investeringar) -> str:
 
 def _notes(inv: Investeringar, *more: str) -> tuple[str, ...]:
     """The avvikelse note, ``more``, and the projects without budget."""
-    given = []
-    if any(r.given is not None for r in inv.rader):
-        what = "utfall" if per.is_full_year(inv.period) else "prognos"
-        given.append(
-            "Avvikelsen är den som ekonomisystemet anger per projekt; den kan skilja sig från "
-            f"budget och {what} i tabellen med avrundningen."
-        )
+    given = any(r.given is not None for r in inv.rader)
     return (
         _note(inv),
         *more,
-        *given,
+        *given_avvikelse_note(given, per.is_full_year(inv.period), "projekt"),
         *no_budget_note([r.namn for r in inv.rader if r.budget is None]),
     )
 

@@ -79,10 +79,16 @@ class Sammanfattning:
         return next((r for r in self.rader if r.namn == namn), None)
 
     @property
+    def alla_rader(self) -> tuple[SammanfattningRad, ...]:
+        """The rows and, under them, the nettoinvesteringar."""
+        return (*self.rader, *((self.investering,) if self.investering else ()))
+
+    @property
     def foregaende_budget(self) -> bool:
         """The årsredovisning shows last year's budget and avvikelse (some row has one)."""
-        rows = (*self.rader, *((self.investering,) if self.investering else ()))
-        return per.is_full_year(self.period) and any(r.foregaende_budget is not None for r in rows)
+        return per.is_full_year(self.period) and any(
+            r.foregaende_budget is not None for r in self.alla_rader
+        )
 
 
 def _rows(t: pd.DataFrame, period_id: str, namnd_id: str) -> pd.DataFrame:

@@ -29,3 +29,15 @@ def no_budget_note(names: list[str]) -> list[str]:
     return [
         f"{fmt.join_words(names)} saknar budget; avvikelsen räknas mot budgeten 0 och summan med 0."
     ]
+
+
+def given_avvikelse_note(given: bool, full_year: bool, per_what: str) -> list[str]:
+    """The note under a table whose rows (``per_what``: ``rad``, ``projekt``) carry the
+    ekonomisystem's own avvikelse, if any does."""
+    if not given:
+        return []
+    what = "utfall" if full_year else "prognos"
+    return [
+        f"Avvikelsen är den som ekonomisystemet anger per {per_what}; den kan skilja sig från "
+        f"budget och {what} i tabellen med avrundningen."
+    ]

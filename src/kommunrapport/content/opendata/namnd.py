@@ -162,7 +162,7 @@ def _summary_table(s: Sammanfattning) -> OpenTable:
     if before:
         columns["foregaende_ar_avvikelse_tkr"] = "föregående års avvikelse mot budget, tkr"
     rows = []
-    for r in (*s.rader, *((s.investering,) if s.investering else ())):
+    for r in s.alla_rader:
         row: dict[str, object] = {"post": r.namn, "budget_tkr": r.budget, "utfall_tkr": r.utfall}
         if not full_year:
             row["prognos_tkr"] = r.helar
@@ -238,7 +238,7 @@ def namnd_tables(model: Kommunmodell, period_id: str, namnd_id: str) -> dict[str
             ],
         ),
     }
-    if r.sammanfattning_data.rader or r.sammanfattning_data.investering:
+    if r.sammanfattning_data.alla_rader:
         out["ekonomisk_sammanfattning"] = _summary_table(r.sammanfattning_data)
     out.update(egna.open_tables(model, namnd_id))
     return out

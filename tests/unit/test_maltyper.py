@@ -11,7 +11,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from content_project import MALKEDJA, load, write_project
+from content_project import MALKEDJA, TABLES, load, write_project
 from content_project import caption as _caption
 
 from kommunrapport.batch.jobs import Job, notebook_source
@@ -182,3 +182,22 @@ def test_the_open_data_say_each_goals_kind(project: Path) -> None:
     }
     thread = kommun_tables(model, "2022-08")["roda_traden"].frame
     assert set(thread.loc[thread["namndmal_id"] == "b1", "maltyp"]) == {"Nämndmål"}
+
+
+def test_an_unknown_goal_is_named_with_the_kommuns_word(tmp_path: Path) -> None:
+    chain = _chain(None, namndmal="Åtagande")
+    override = {
+        "namnd": "a",
+        "period": "2022-08",
+        "namndmal": "x9",
+        "indikator": None,
+        "bedomning": "uppfyllt",
+        "motivering": "Klart.",
+    }
+    activity = {**TABLES["aktiviteter"][0], "namndmal": "x9"}
+    problems = check(
+        write_project(tmp_path, malkedja=chain, bedomningar=[override], aktiviteter=[activity])
+    )
+    messages = [(p.file.rsplit("/", 1)[-1], p.message) for p in problems]
+    assert ("bedomningar.csv", "okänt åtagande 'x9'.") in messages, messages
+    assert ("aktiviteter.csv", "okänt åtagande 'x9'.") in messages, messages

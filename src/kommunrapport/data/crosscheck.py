@@ -211,13 +211,21 @@ def cross_check(
                         )
                     )
         if name == "bedomningar" and chain is not None:
-            c.problems.extend(_override_problems(frame, shown, goals, indicators))
+            c.problems.extend(
+                _override_problems(
+                    frame, shown, goals, indicators, chain.benamningar.namndmal.lower()
+                )
+            )
         if name == "noter":
             c.problems.extend(_note_problems(frame, shown, params, c.paths))
 
 
 def _override_problems(
-    frame: pd.DataFrame, shown: str, goals: dict[str, str], indicators: dict[str, list[str]]
+    frame: pd.DataFrame,
+    shown: str,
+    goals: dict[str, str],
+    indicators: dict[str, list[str]],
+    goal_word: str,
 ) -> list[Problem]:
     """An override names exactly one nämndmål or one indikator of its own nämnd."""
     problems: list[Problem] = []
@@ -235,7 +243,7 @@ def _override_problems(
         owner_goals = [goal] if goal is not None else indicators.get(str(ind), [])
         owners = [goals[g] for g in owner_goals if g in goals]
         if not owners:
-            what = "nämndmål" if column == "namndmal" else "indikator"
+            what = goal_word if column == "namndmal" else "indikator"
             problems.append(Problem(shown, line, column, f"okänt {what} '{target}'."))
         elif namnd is not None and namnd not in owners:
             problems.append(
